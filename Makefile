@@ -1,0 +1,43 @@
+# Every target bootstraps what it needs: `make serve` and `make test` work on a fresh clone.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
+
+.PHONY: install browser-deps test verify-examples site serve bench clean
+
+install: $(STAMP)
+
+# Reinstall only when the dependency list changes.
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[verify,site,test]'
+	@touch $(STAMP)
+
+# The browser tests drive Debian's Chromium (playwright's own browser download is not used).
+browser-deps:
+	@command -v chromium >/dev/null 2>&1 && dpkg -s fonts-noto-cjk >/dev/null 2>&1 || { \
+	  echo "installing chromium and fonts-noto-cjk with apt-get"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; }
+
+test: install browser-deps
+	$(BIN)/python -m pytest
+
+verify-examples: install
+	$(BIN)/rulebase verify rules --docs docs
+
+site: install
+	$(BIN)/python -m generator.build --site-dir site
+
+serve: site
+	@echo "serving http://$(HOST):$(PORT)/ (Ctrl-C to stop)"
+	$(BIN)/python -m http.server $(PORT) --bind $(HOST) --directory site
+
+bench: install
+	$(BIN)/python -m bench
+
+clean:
+	rm -rf site build .cache

@@ -1,0 +1,406 @@
+"""Loading the rule catalog: one folder per rule, `en.md` for the metadata, one file per language."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Iterator
+
+from rulebase.model import LANGUAGES, SECTIONS, Location, Page, Problem, Rule
+
+TRANSLATED_FIELDS = ("title", "summary", "source_digest")
+_LANGUAGE_FILE = re.compile(r"^[a-z]{2}([-_][A-Za-z]{2,4})?$")
+
+
+class CatalogError(Exception):
+    """The rule files break the format; `problems` says where, one per file and line."""
+
+    def __init__(self, problems: tuple[Problem, ...]) -> None:
+        self.problems = problems
+        super().__init__("\n".join(p.format() for p in problems))
+
+
+class Catalog:
+    """The rules, by id; earlier ids (`legacy_ids`) find the same rule. Iterating yields rules sorted by id."""
+
+    def __init__(self, rules: list[Rule], root: Path, problems: tuple[Problem, ...] = ()) -> None:
+        self._rules = {rule.id: rule for rule in sorted(rules, key=lambda r: r.id)}
+        self._legacy = {legacy: rule for rule in rules for legacy in rule.legacy_ids}
+        self.root = root
+        self.problems = problems
+
+    def __len__(self) -> int:
+        return len(self._rules)
+
+    def __iter__(self) -> Iterator[Rule]:
+        return iter(self._rules.values())
+
+    def __contains__(self, rule_id: object) -> bool:
+        return rule_id in self._rules or rule_id in self._legacy
+
+    def __getitem__(self, rule_id: str) -> Rule:
+        rule = self._rules.get(rule_id) or self._legacy.get(rule_id)
+        if rule is None:
+            raise KeyError(rule_id)
+        return rule
+
+    def get(self, rule_id: str) -> Rule | None:
+        """Return the rule with this id or earlier id, or None."""
+        return self._rules.get(rule_id) or self._legacy.get(rule_id)
+
+    @property
+    def ids(self) -> tuple[str, ...]:
+        """Return the rule ids, sorted."""
+        return tuple(self._rules)
+
+    def __repr__(self) -> str:
+        return f"<Catalog {len(self)} rules from {self.root}>"
+
+
+def shipped_rules_dir() -> Path:
+    """Return the folder of the catalog that ships with the package (the repository's `rules/` when editable)."""
+    here = Path(__file__).resolve().parent
+    packaged = here / "_rules"
+    return packaged if packaged.is_dir() else here.parent / "rules"
+
+
+def load_catalog(
+    path: str | os.PathLike[str] | None = None,
+    *,
+    validate: bool = True,
+    strict: bool = False,
+    check_translations: bool = True,
+) -> Catalog:
+    """Return the catalog in `path` (default: the shipped one); raise CatalogError if a rule file is broken.
+
+    `validate=False` reads only the front-matter (fast, for the scanner); page bodies are parsed on first use.
+    `strict=True` makes warnings (stale translations) errors too.
+    """
+    catalog = read_catalog(path, validate=validate, check_translations=check_translations)
+    failing = tuple(p for p in catalog.problems if p.level == "error" or strict)
+    if failing:
+        raise CatalogError(failing)
+    return catalog
+
+
+def read_catalog(
+    path: str | os.PathLike[str] | None = None, *, validate: bool = True, check_translations: bool = True
+) -> Catalog:
+    """Return the catalog with every problem found in it as `catalog.problems`, never raising for bad files."""
+    root = Path(path) if path is not None else shipped_rules_dir()
+    if not root.is_dir():
+        return Catalog([], root, (Problem(Location(_display(root)), "no such rules folder"),))
+    problems: list[Problem] = []
+    rules: list[Rule] = []
+    for folder, files in _rule_folders(root):
+        rule, rule_problems = _read_rule(folder, files, validate=validate, check_translations=check_translations)
+        problems.extend(rule_problems)
+        if rule is not None:
+            rules.append(rule)
+    if validate:
+        problems.extend(_catalog_problems(rules))
+        rules = _unique(rules)
+    return Catalog(rules, root, tuple(sorted(problems)))
+
+
+def source_digest(title: str, summary: str, body: str) -> str:
+    """Return the digest of the English text a translation is made from (title, summary and body)."""
+    lines = [line.rstrip() for line in body.replace("\r\n", "\n").split("\n")]
+    text = "\n".join([title.strip(), summary.strip(), *lines]).strip()
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+# --- reading one rule -------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class RawPage:
+    """A rule file split into front-matter and body, with the lines needed to locate problems."""
+
+    path: str
+    metadata: dict[str, Any]
+    key_lines: dict[str, int]
+    front_matter_line: int
+    body: str
+    body_line: int
+
+
+def _rule_folders(root: Path) -> Iterator[tuple[Path, dict[str, Path]]]:
+    folders: dict[Path, dict[str, Path]] = {}
+    for md in root.rglob("*.md"):
+        if md.stem in LANGUAGES or _LANGUAGE_FILE.match(md.stem):
+            folders.setdefault(md.parent, {})[md.stem] = md
+    for folder in sorted(folders):
+        yield folder, folders[folder]
+
+
+def _read_rule(
+    folder: Path, files: dict[str, Path], *, validate: bool, check_translations: bool
+) -> tuple[Rule | None, list[Problem]]:
+    problems: list[Problem] = []
+    for stem, md in sorted(files.items()):
+        if stem not in LANGUAGES:
+            problems.append(Problem(Location(_display(md)), f"unknown language {stem!r}: rule files are {', '.join(l + '.md' for l in LANGUAGES)}"))
+    if "en" not in files:
+        any_file = next(iter(sorted(files.values())))
+        problems.append(Problem(Location(_display(any_file)), f"rule folder {folder.name} has no en.md (the source of truth)"))
+        return None, problems
+    raw = {}
+    for lang in LANGUAGES:
+        if lang in files:
+            page, page_problems = read_page(files[lang], validate=validate)
+            problems.extend(page_problems)
+            if page is not None:
+                raw[lang] = page
+    en = raw.get("en")
+    if en is None:
+        return None, problems
+    if validate:
+        problems.extend(_validate_front_matter(en, "rule.schema.json"))
+        for lang, page in raw.items():
+            if lang != "en":
+                problems.extend(_validate_front_matter(page, "translation.schema.json"))
+        if en.metadata.get("id") != folder.name and isinstance(en.metadata.get("id"), str):
+            problems.append(Problem(Location(en.path, en.key_lines.get("id", en.front_matter_line)),
+                                    f"id {en.metadata['id']!r} differs from its folder name {folder.name!r}"))
+    if any(p.level == "error" and p.location.path == en.path for p in problems):
+        return None, problems
+    rule = _make_rule(folder, raw)
+    if validate:
+        problems.extend(_page_problems(rule, raw, check_translations=check_translations))
+    return rule, problems
+
+
+def read_page(path: Path, *, validate: bool = True) -> tuple[RawPage | None, list[Problem]]:
+    """Return a rule file split into front-matter and body, or the problems that stop it being read."""
+    import frontmatter
+    import yaml
+
+    shown = _display(path)
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        return None, [Problem(Location(shown), f"not UTF-8 text (byte {error.start})")]
+    except OSError as error:
+        return None, [Problem(Location(shown), f"cannot read: {error.strerror}")]
+    text = text.replace("\r\n", "\n")
+    handler = frontmatter.YAMLHandler()
+    boundaries = list(handler.FM_BOUNDARY.finditer(text, 0)) if handler.detect(text) else []
+    if len(boundaries) < 2 or boundaries[0].start() != 0:
+        return None, [Problem(Location(shown, 1), "no YAML front-matter: the file must start with a '---' block")]
+    opening, closing = boundaries[0], boundaries[1]
+    fm_start = text.find("\n", opening.start()) + 1
+    body_start = text.find("\n", closing.start()) + 1 or len(text)
+    fm_line = text.count("\n", 0, fm_start) + 1
+    fm_text = text[fm_start:closing.start()]
+    try:
+        metadata = handler.load(fm_text)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        line = fm_line + mark.line if mark is not None else fm_line
+        reason = getattr(error, "problem", None) or "invalid YAML"
+        return None, [Problem(Location(shown, line), f"front-matter is not valid YAML: {reason}")]
+    if metadata is None:
+        metadata = {}
+    if not isinstance(metadata, dict):
+        return None, [Problem(Location(shown, fm_line), "front-matter must be a mapping of fields")]
+    problems: list[Problem] = []
+    key_lines: dict[str, int] = {}
+    if validate:
+        node = yaml.compose(fm_text, Loader=yaml.CSafeLoader)
+        seen: dict[str, int] = {}
+        for key_node, _ in getattr(node, "value", []):
+            line = fm_line + key_node.start_mark.line
+            key = str(key_node.value)
+            if key in seen:
+                problems.append(Problem(Location(shown, line), f"duplicate field {key!r} (first on line {seen[key]})"))
+            seen.setdefault(key, line)
+        key_lines = seen
+    body = text[body_start:]
+    page = RawPage(shown, metadata, key_lines, fm_line, body, text.count("\n", 0, body_start) + 1)
+    return page, problems
+
+
+def _make_rule(folder: Path, raw: dict[str, RawPage]) -> Rule:
+    meta = raw["en"].metadata
+    rule_id = str(meta.get("id", folder.name))
+    title = str(meta.get("title", ""))
+    summary = str(meta.get("summary", "") or "")
+    pages = {}
+    for lang, page in raw.items():
+        m = page.metadata
+        pages[lang] = Page(
+            rule_id=rule_id,
+            language=lang,
+            path=page.path,
+            title=str(m.get("title") or title),
+            summary=str(m.get("summary", "") or ""),
+            source_digest=str(m.get("source_digest", "") or ""),
+            body=page.body,
+            body_line=page.body_line,
+        )
+    frameworks = meta.get("frameworks") or {}
+    return Rule(
+        id=rule_id,
+        kind=str(meta.get("kind", "")),
+        platform=str(meta.get("platform", "")),
+        provider=str(meta.get("provider", "")),
+        service=str(meta.get("service", "")),
+        resource_types=tuple(str(t) for t in meta.get("resource_types") or ()),
+        severity=str(meta.get("severity", "")),
+        category=str(meta.get("category", "")),
+        cwe=meta.get("cwe"),
+        frameworks={str(k): tuple(str(i) for i in v) for k, v in frameworks.items()},
+        legacy_ids=tuple(str(i) for i in meta.get("legacy_ids") or ()),
+        aliases=tuple(str(a) for a in meta.get("aliases") or ()),
+        references=tuple(str(r) for r in meta.get("references") or ()),
+        path=_display(folder),
+        pages=pages,
+        digest=source_digest(title, summary, raw["en"].body),
+    )
+
+
+# --- validation ---------------------------------------------------------------------------------
+
+@lru_cache(maxsize=None)
+def load_schema(name: str) -> dict[str, Any]:
+    """Return one of the JSON Schemas shipped in `rulebase/schema/`."""
+    return json.loads((Path(__file__).parent / "schema" / name).read_text(encoding="utf-8"))
+
+
+@lru_cache(maxsize=None)
+def _validator(name: str) -> Any:
+    from jsonschema import Draft202012Validator
+
+    return Draft202012Validator(load_schema(name), format_checker=Draft202012Validator.FORMAT_CHECKER)
+
+
+def _validate_front_matter(page: RawPage, schema: str) -> list[Problem]:
+    problems = []
+    metadata = _jsonable(page.metadata)
+    for error in _validator(schema).iter_errors(metadata):
+        key = str(error.path[0]) if error.path else None
+        line = page.key_lines.get(key, page.front_matter_line) if key else page.front_matter_line
+        problems.append(Problem(Location(page.path, line), _schema_message(error, key, page.path)))
+    return problems
+
+
+def _schema_message(error: Any, key: str | None, path: str) -> str:
+    field = ".".join(str(p) for p in error.path)
+    if error.validator == "required":
+        missing = error.message.split("'")[1] if "'" in error.message else error.message
+        return f"missing required field {missing!r}"
+    if error.validator == "additionalProperties" and not error.path:
+        extra = sorted(set(error.instance) - set(error.schema.get("properties", {})))
+        if path.endswith("en.md"):
+            return f"unknown field {', '.join(map(repr, extra))}"
+        return f"field {', '.join(map(repr, extra))} not allowed in a translation (only {', '.join(TRANSLATED_FIELDS)})"
+    if error.validator == "enum":
+        allowed = ", ".join(str(v) for v in error.validator_value)
+        return f"{field}: {error.instance!r} is not one of {allowed}"
+    return f"{field or 'front-matter'}: {error.message}"
+
+
+def _jsonable(value: Any) -> Any:
+    """YAML 1.1 gives dates and other non-JSON values; the schema sees them as strings."""
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, (str, int, float, bool)) or value is None:
+        return value
+    return str(value)
+
+
+def _page_problems(rule: Rule, raw: dict[str, RawPage], *, check_translations: bool) -> list[Problem]:
+    problems: list[Problem] = []
+    en = rule.pages["en"]
+    for page in rule.pages.values():
+        problems.extend(page.problems)
+        anchors = [s.anchor for s in page.sections]
+        if page.language == "en":
+            problems.extend(_section_problems(page.path, page.body_line, anchors, page.sections))
+        elif check_translations:
+            expected = [s.anchor for s in en.sections]
+            if anchors != expected:
+                line = next((s.line for s, a in zip(page.sections, expected) if s.anchor != a), page.body_line)
+                problems.append(Problem(Location(page.path, line),
+                                        f"sections {anchors} differ from en.md's {expected}"))
+        for kind in ("compliant", "non-compliant"):
+            count = sum(1 for e in page.examples if e.kind == kind)
+            if count == 0:
+                section = page.section(kind)
+                problems.append(Problem(Location(page.path, section.line if section else page.body_line),
+                                        f"no {kind} example (a ```yaml or ```json block under {{#{kind}}})"))
+            if page.language != "en" and check_translations:
+                en_count = sum(1 for e in en.examples if e.kind == kind)
+                if count != en_count:
+                    section = page.section(kind)
+                    problems.append(Problem(Location(page.path, section.line if section else page.body_line),
+                                            f"{count} {kind} examples where en.md has {en_count}"))
+        if page.language != "en" and check_translations and page.source_digest != rule.digest:
+            reason = "never stamped" if not page.source_digest else "en.md changed since"
+            key_line = raw[page.language].key_lines.get("source_digest", raw[page.language].front_matter_line)
+            problems.append(Problem(Location(page.path, key_line),
+                                    f"stale translation ({reason}): update it, then run "
+                                    f"`rulebase translations --stamp {rule.id}/{page.language}`", "warning"))
+    return problems
+
+
+def _section_problems(path: str, body_line: int, anchors: list[str], sections: tuple) -> list[Problem]:
+    problems = []
+    for section in sections:
+        if section.anchor not in SECTIONS:
+            problems.append(Problem(Location(path, section.line),
+                                    f"unknown section anchor {{#{section.anchor}}} (expected: {', '.join(SECTIONS)})"))
+    missing = [a for a in SECTIONS if a not in anchors]
+    if missing:
+        problems.append(Problem(Location(path, body_line), f"missing section {', '.join('{#' + a + '}' for a in missing)}"))
+    known = [a for a in anchors if a in SECTIONS]
+    if not missing and known != list(SECTIONS):
+        problems.append(Problem(Location(path, body_line), f"sections out of order: expected {', '.join(SECTIONS)}"))
+    return problems
+
+
+def _catalog_problems(rules: list[Rule]) -> list[Problem]:
+    problems = []
+    owners: dict[str, Rule] = {}
+    for rule in rules:
+        en = rule.pages["en"].path
+        for name in (rule.id, *rule.legacy_ids):
+            other = owners.get(name)
+            if other is not None and other is not rule:
+                what = "id" if name == rule.id else "legacy id"
+                problems.append(Problem(Location(en), f"duplicate {what} {name!r}: also used by {other.pages['en'].path}"))
+            owners.setdefault(name, rule)
+    aliases: dict[str, Rule] = {}
+    for rule in rules:
+        for alias in rule.aliases:
+            other = aliases.get(alias)
+            if other is not None and other is not rule:
+                problems.append(Problem(Location(rule.pages["en"].path), f"duplicate alias {alias!r}: also used by {other.pages['en'].path}"))
+            aliases.setdefault(alias, rule)
+    return problems
+
+
+def _unique(rules: list[Rule]) -> list[Rule]:
+    seen: set[str] = set()
+    unique = []
+    for rule in rules:
+        if rule.id not in seen:
+            seen.add(rule.id)
+            unique.append(rule)
+    return unique
+
+
+def _display(path: Path) -> str:
+    """Return `path` relative to the working directory when it is below it, as users type it."""
+    try:
+        relative = os.path.relpath(path)
+    except ValueError:
+        return str(path)
+    return str(path) if relative.startswith("..") else relative

@@ -1,0 +1,208 @@
+"""The public data types: small frozen dataclasses shared by the loader, the checker and the tools."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Literal, Mapping
+
+LANGUAGES: tuple[str, ...] = ("en", "fr", "ja")
+SEVERITIES: tuple[str, ...] = ("info", "low", "medium", "high", "critical")
+SECTIONS: tuple[str, ...] = ("description", "rationale", "remediation", "compliant", "non-compliant", "references")
+
+ExampleKind = Literal["compliant", "non-compliant"]
+Level = Literal["error", "warning"]
+
+
+@dataclass(frozen=True, order=True)
+class Location:
+    """A place in a file; line and column are 1-based, 0 when unknown."""
+
+    path: str
+    line: int = 0
+    column: int = 0
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}" if self.line else self.path
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """An input that could not be read or a rule file that breaks the format."""
+
+    location: Location
+    message: str
+    level: Level = "error"
+
+    def format(self) -> str:
+        """Return the compiler-style line `file:line: message`."""
+        prefix = "warning: " if self.level == "warning" else ""
+        return f"{self.location}: {prefix}{self.message}"
+
+
+@dataclass(frozen=True)
+class Section:
+    """A level-2 section of a rule page, identified by its stable anchor."""
+
+    anchor: str
+    heading: str
+    line: int
+    markdown: str
+
+
+@dataclass(frozen=True)
+class Example:
+    """A fenced example of a rule page; `expected_lines` are its `hl_lines`, counted inside the example."""
+
+    rule_id: str
+    language: str
+    kind: ExampleKind
+    index: int
+    syntax: str
+    code: str
+    location: Location
+    expected_lines: tuple[int, ...]
+
+    @property
+    def name(self) -> str:
+        """Return the example's short name, e.g. `ja-noncompliant-2`."""
+        return f"{self.language}-{self.kind.replace('-', '')}-{self.index}"
+
+
+@dataclass(frozen=True)
+class Page:
+    """One language's file of a rule; its Markdown body is parsed on first use."""
+
+    rule_id: str
+    language: str
+    path: str
+    title: str
+    summary: str
+    source_digest: str
+    body: str = field(repr=False)
+    body_line: int = 1
+
+    @cached_property
+    def _parsed(self) -> tuple[tuple[Section, ...], tuple[Example, ...], tuple[Problem, ...]]:
+        from rulebase.pages import parse_body
+
+        return parse_body(self.body, self.body_line, self.path, self.rule_id, self.language)
+
+    @property
+    def sections(self) -> tuple[Section, ...]:
+        """Return the level-2 sections, in page order."""
+        return self._parsed[0]
+
+    @property
+    def examples(self) -> tuple[Example, ...]:
+        """Return the compliant and non-compliant examples, in page order."""
+        return self._parsed[1]
+
+    @property
+    def problems(self) -> tuple[Problem, ...]:
+        """Return what breaks the page format (missing anchors, hl_lines, fences)."""
+        return self._parsed[2]
+
+    def section(self, anchor: str) -> Section | None:
+        """Return the section with this anchor, or None."""
+        return next((s for s in self.sections if s.anchor == anchor), None)
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One place where a rule is broken."""
+
+    rule_id: str
+    severity: str
+    location: Location
+    resource: str
+    message: str
+
+    def to_dict(self) -> dict[str, object]:
+        """Return the finding as the JSON output's object."""
+        return {
+            "rule_id": self.rule_id,
+            "severity": self.severity,
+            "file": self.location.path,
+            "line": self.location.line,
+            "resource": self.resource,
+            "message": self.message,
+        }
+
+
+TranslationStatus = Literal["ok", "missing", "stale"]
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A rule: its metadata (from `en.md`) and its pages, one per language."""
+
+    id: str
+    kind: str
+    platform: str
+    provider: str
+    service: str
+    resource_types: tuple[str, ...]
+    severity: str
+    category: str
+    cwe: int | None
+    frameworks: Mapping[str, tuple[str, ...]]
+    legacy_ids: tuple[str, ...]
+    aliases: tuple[str, ...]
+    references: tuple[str, ...]
+    path: str
+    pages: Mapping[str, Page] = field(repr=False)
+    digest: str = ""
+
+    @property
+    def languages(self) -> tuple[str, ...]:
+        """Return the languages this rule has a page in, English first."""
+        return tuple(lang for lang in LANGUAGES if lang in self.pages)
+
+    def page(self, lang: str = "en") -> Page:
+        """Return the page in `lang`, falling back to English."""
+        return self.pages.get(lang) or self.pages["en"]
+
+    def title(self, lang: str = "en") -> str:
+        """Return the title in `lang`, falling back to English."""
+        return self.page(lang).title
+
+    def summary(self, lang: str = "en") -> str:
+        """Return the one-sentence summary in `lang`, falling back to English."""
+        return self.page(lang).summary or self.pages["en"].summary
+
+    def examples(self, lang: str = "en") -> tuple[Example, ...]:
+        """Return the examples of the page in `lang` (no fallback: an absent page has none)."""
+        page = self.pages.get(lang)
+        return page.examples if page else ()
+
+    def translation_status(self, lang: str) -> TranslationStatus:
+        """Return whether the page in `lang` exists and was translated from the current English text."""
+        page = self.pages.get(lang)
+        if page is None:
+            return "missing"
+        if lang == "en" or page.source_digest == self.digest:
+            return "ok"
+        return "stale"
+
+    def to_dict(self) -> dict[str, object]:
+        """Return the rule's metadata as the JSON export's object."""
+        return {
+            "id": self.id,
+            "title": {lang: self.pages[lang].title for lang in self.languages},
+            "summary": {lang: self.pages[lang].summary for lang in self.languages if self.pages[lang].summary},
+            "kind": self.kind,
+            "platform": self.platform,
+            "provider": self.provider,
+            "service": self.service,
+            "resource_types": list(self.resource_types),
+            "severity": self.severity,
+            "category": self.category,
+            "cwe": self.cwe,
+            "frameworks": {name: list(ids) for name, ids in self.frameworks.items()},
+            "legacy_ids": list(self.legacy_ids),
+            "aliases": list(self.aliases),
+            "references": list(self.references),
+            "languages": list(self.languages),
+            "translations": {lang: self.translation_status(lang) for lang in LANGUAGES},
+        }
