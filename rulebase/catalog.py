@@ -327,9 +327,7 @@ def _page_problems(rule: Rule, raw: dict[str, RawPage], *, check_translations: b
         elif check_translations:
             expected = [s.anchor for s in en.sections]
             if anchors != expected:
-                line = next((s.line for s, a in zip(page.sections, expected) if s.anchor != a), page.body_line)
-                problems.append(Problem(Location(page.path, line),
-                                        f"sections {anchors} differ from en.md's {expected}"))
+                problems.append(_anchor_mismatch(page, expected))
         for kind in ("compliant", "non-compliant"):
             count = sum(1 for e in page.examples if e.kind == kind)
             if count == 0:
@@ -349,6 +347,18 @@ def _page_problems(rule: Rule, raw: dict[str, RawPage], *, check_translations: b
                                     f"stale translation ({reason}): update it, then run "
                                     f"`rulebase translations --stamp {rule.id}/{page.language}`", "warning"))
     return problems
+
+
+def _anchor_mismatch(page: Page, expected: list[str]) -> Problem:
+    for section, anchor in zip(page.sections, expected):
+        if section.anchor != anchor:
+            return Problem(Location(page.path, section.line),
+                           f"section {{#{section.anchor}}} where en.md has {{#{anchor}}}")
+    if len(page.sections) < len(expected):
+        missing = ", ".join("{#" + a + "}" for a in expected[len(page.sections):])
+        return Problem(Location(page.path, page.body_line), f"missing section {missing} that en.md has")
+    extra = page.sections[len(expected)]
+    return Problem(Location(page.path, extra.line), f"section {{#{extra.anchor}}} that en.md does not have")
 
 
 def _section_problems(path: str, body_line: int, anchors: list[str], sections: tuple) -> list[Problem]:

@@ -1,0 +1,187 @@
+"""The site's own words in each language: labels of the metadata panel, the index, the notices."""
+
+from __future__ import annotations
+
+from rulebase.model import LANGUAGES
+
+LANGUAGE_NAMES: dict[str, str] = {"en": "English", "fr": "Français", "ja": "日本語"}
+
+LABELS: dict[str, dict[str, str]] = {
+    "en": {
+        "rules": "Rules",
+        "guides": "Guides",
+        "catalog_title": "Rule catalog",
+        "catalog_intro": "Every rule of the catalog, with the filters below to narrow the list. "
+                         "Each title opens the rule's page.",
+        "catalog_count": "{count} rules",
+        "download": "Download the metadata",
+        "rule": "Rule",
+        "id": "Id",
+        "severity": "Severity",
+        "kind": "Kind",
+        "platform": "Platform",
+        "resource_types": "Resource types",
+        "category": "Category",
+        "cwe": "CWE",
+        "frameworks": "Frameworks",
+        "legacy_ids": "Earlier ids",
+        "source": "Rule file",
+        "none": "none",
+        "all": "All",
+        "filter_text": "Filter",
+        "filter_placeholder": "Title, id, category, control…",
+        "shown": "{shown} of {total} rules shown",
+        "no_match": "No rule matches these filters.",
+        "reset": "Reset filters",
+        "run_heading": "Run this rule",
+        "run_iac": "Scan CloudFormation templates (files or folders) with this rule only:",
+        "run_posture": "Save the security groups of an account and Region, then scan them with this rule only:",
+        "metadata_heading": "Metadata",
+        "metadata_intro": "The rule's metadata as `rulebase export` and the Python library give it.",
+        "missing_title": "Not translated yet",
+        "missing": "This rule has no English page yet.",
+        "stale_title": "Translation out of date",
+        "stale": "The English page changed after this translation was made.",
+        "severity.info": "Info",
+        "severity.low": "Low",
+        "severity.medium": "Medium",
+        "severity.high": "High",
+        "severity.critical": "Critical",
+        "kind.iac": "IaC (templates)",
+        "kind.posture": "Posture (account data)",
+        "platform.cloudformation": "CloudFormation",
+        "platform.aws": "AWS",
+    },
+    "fr": {
+        "rules": "Règles",
+        "guides": "Guides",
+        "catalog_title": "Catalogue des règles",
+        "catalog_intro": "Toutes les règles du catalogue ; les filtres ci-dessous réduisent la liste. "
+                         "Chaque titre ouvre la page de la règle.",
+        "catalog_count": "{count} règles",
+        "download": "Télécharger les métadonnées",
+        "rule": "Règle",
+        "id": "Identifiant",
+        "severity": "Sévérité",
+        "kind": "Type",
+        "platform": "Plateforme",
+        "resource_types": "Types de ressources",
+        "category": "Catégorie",
+        "cwe": "CWE",
+        "frameworks": "Référentiels",
+        "legacy_ids": "Anciens identifiants",
+        "source": "Fichier de la règle",
+        "none": "aucun",
+        "all": "Tous",
+        "filter_text": "Filtrer",
+        "filter_placeholder": "Titre, identifiant, catégorie, contrôle…",
+        "shown": "{shown} règles affichées sur {total}",
+        "no_match": "Aucune règle ne correspond à ces filtres.",
+        "reset": "Réinitialiser les filtres",
+        "run_heading": "Exécuter cette règle",
+        "run_iac": "Analyser des modèles CloudFormation (fichiers ou dossiers) avec cette seule règle :",
+        "run_posture": "Enregistrer les groupes de sécurité d'un compte et d'une Région, puis les analyser avec cette seule règle :",
+        "metadata_heading": "Métadonnées",
+        "metadata_intro": "Les métadonnées de la règle, telles que `rulebase export` et la bibliothèque Python les donnent.",
+        "missing_title": "Pas encore traduite",
+        "missing": "Cette règle n'est pas encore traduite en français : la page anglaise est affichée.",
+        "stale_title": "Traduction à mettre à jour",
+        "stale": "La page anglaise a changé depuis cette traduction, qui peut donc être dépassée.",
+        "severity.info": "Info",
+        "severity.low": "Faible",
+        "severity.medium": "Moyenne",
+        "severity.high": "Élevée",
+        "severity.critical": "Critique",
+        "kind.iac": "IaC (modèles)",
+        "kind.posture": "Posture (données du compte)",
+        "platform.cloudformation": "CloudFormation",
+        "platform.aws": "AWS",
+    },
+    "ja": {
+        "rules": "ルール",
+        "guides": "ガイド",
+        "catalog_title": "ルールカタログ",
+        "catalog_intro": "カタログのすべてのルールです。下のフィルターで一覧を絞り込めます。"
+                         "タイトルを選ぶとルールのページが開きます。",
+        "catalog_count": "{count} 件のルール",
+        "download": "メタデータのダウンロード",
+        "rule": "ルール",
+        "id": "ID",
+        "severity": "重大度",
+        "kind": "種類",
+        "platform": "プラットフォーム",
+        "resource_types": "リソースタイプ",
+        "category": "カテゴリ",
+        "cwe": "CWE",
+        "frameworks": "フレームワーク",
+        "legacy_ids": "以前の ID",
+        "source": "ルールファイル",
+        "none": "なし",
+        "all": "すべて",
+        "filter_text": "絞り込み",
+        "filter_placeholder": "タイトル、ID、カテゴリ、コントロール…",
+        "shown": "{total} 件中 {shown} 件を表示",
+        "no_match": "条件に一致するルールはありません。",
+        "reset": "フィルターをリセット",
+        "run_heading": "このルールを実行する",
+        "run_iac": "CloudFormation テンプレート (ファイルまたはフォルダー) をこのルールだけでスキャンします。",
+        "run_posture": "アカウントとリージョンのセキュリティグループを保存し、このルールだけでスキャンします。",
+        "metadata_heading": "メタデータ",
+        "metadata_intro": "`rulebase export` と Python ライブラリが返す、このルールのメタデータです。",
+        "missing_title": "未翻訳",
+        "missing": "このルールはまだ日本語に翻訳されていないため、英語のページを表示しています。",
+        "stale_title": "翻訳が古くなっています",
+        "stale": "この翻訳の作成後に英語のページが変更されたため、内容が古い可能性があります。",
+        "severity.info": "情報",
+        "severity.low": "低",
+        "severity.medium": "中",
+        "severity.high": "高",
+        "severity.critical": "重大",
+        "kind.iac": "IaC (テンプレート)",
+        "kind.posture": "ポスチャ (アカウントのデータ)",
+        "platform.cloudformation": "CloudFormation",
+        "platform.aws": "AWS",
+    },
+}
+
+# Links inside the notices; `{en_url}` is the English page, `{contributing}` the contributing page.
+NOTICE_LINKS: dict[str, dict[str, str]] = {
+    "en": {"missing": "", "stale": ""},
+    "fr": {
+        "missing": "[Traduire cette règle]({contributing})",
+        "stale": "[Lire la page anglaise]({en_url}) · [Mettre à jour la traduction]({contributing})",
+    },
+    "ja": {
+        "missing": "[このルールを翻訳する]({contributing})",
+        "stale": "[英語のページを読む]({en_url}) · [翻訳を更新する]({contributing})",
+    },
+}
+
+FRAMEWORK_NAMES: dict[str, str] = {
+    "aws-security-hub": "AWS Security Hub",
+    "aws-config": "AWS Config",
+    "aws-foundational-security-best-practices": "AWS Foundational Security Best Practices",
+    "nist-800-53-r5": "NIST SP 800-53 Rev. 5",
+    "pci-dss-v4.0": "PCI DSS v4.0",
+}
+
+assert set(LABELS) == set(LANGUAGES) and all(LABELS[lang].keys() == LABELS["en"].keys() for lang in LANGUAGES)
+
+
+def label(lang: str, key: str) -> str:
+    """Return the site's word for `key` in `lang` (English when the language is unknown)."""
+    return LABELS.get(lang, LABELS["en"])[key]
+
+
+def value_label(lang: str, field: str, value: str) -> str:
+    """Return the display name of a metadata value (`severity`, `kind`, `platform`), or the value itself."""
+    return LABELS.get(lang, LABELS["en"]).get(f"{field}.{value}", value)
+
+
+def framework_name(key: str) -> str:
+    """Return the display name of a framework key, e.g. `CIS AWS Foundations v3.0.0` for `cis-aws-foundations-v3.0.0`."""
+    if key in FRAMEWORK_NAMES:
+        return FRAMEWORK_NAMES[key]
+    if key.startswith("cis-aws-foundations-"):
+        return "CIS AWS Foundations " + key.removeprefix("cis-aws-foundations-")
+    return key

@@ -1,0 +1,144 @@
+"""The catalog index of one language: a table of every rule with filters, counts and downloads."""
+
+from __future__ import annotations
+
+import unicodedata
+from collections import Counter
+from html import escape
+from typing import Iterable
+
+from rulebase.model import SEVERITIES, Rule
+
+from generator.i18n import framework_name, label, value_label
+from generator.rule_page import _front_matter, severity_badge
+
+INDEX_URI = "rules/index.md"
+DOWNLOADS = {"json": "rules/catalog.json", "csv": "rules/catalog.csv"}
+FILTERS = ("severity", "kind", "platform", "category", "frameworks")
+
+
+def fold(text: str) -> str:
+    """Return text folded for free-text filtering: compatibility forms, no Latin accents, lower case.
+
+    The site's JavaScript folds the query the same way (`NFKD`, drop U+0300-U+036F, lower case).
+    """
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(ch for ch in decomposed if not 0x300 <= ord(ch) <= 0x36F).lower()
+
+
+def filter_values(rule: Rule) -> dict[str, tuple[str, ...]]:
+    """Return the values a rule matches for each filter; a rule has several frameworks."""
+    return {
+        "severity": (rule.severity,),
+        "kind": (rule.kind,),
+        "platform": (rule.platform,),
+        "category": (rule.category,),
+        "frameworks": tuple(rule.frameworks),
+    }
+
+
+def index_markdown(rules: Iterable[Rule], lang: str) -> str:
+    """Return the Markdown of the catalog index in `lang`: intro, downloads, filters, the table of rules."""
+    rules = sorted(rules, key=lambda r: (-SEVERITIES.index(r.severity) if r.severity in SEVERITIES else 0,
+                                         fold(r.title(lang)), r.id))
+    title = label(lang, "catalog_title")
+    total = len(rules)
+    downloads = " · ".join(
+        f'<a href="{name.removeprefix("rules/")}" download>{fmt.upper()}</a>' for fmt, name in DOWNLOADS.items()
+    )
+    parts = [
+        _front_matter({"title": title}) .replace("---\n", "---\nhide: [toc]\n", 1),
+        f"# {escape(title)}",
+        f'<p>{escape(label(lang, "catalog_intro"))}</p>',
+        f'<p class="rb-downloads">{escape(label(lang, "download"))}: {downloads}</p>',
+        filters_html(rules, lang),
+        table_html(rules, lang),
+    ]
+    return "\n\n".join(parts) + "\n"
+
+
+def filters_html(rules: list[Rule], lang: str) -> str:
+    """Return the filter form: free text, one select per filter with per-value counts, the live count."""
+    counts: dict[str, Counter[str]] = {name: Counter() for name in FILTERS}
+    for rule in rules:
+        for name, values in filter_values(rule).items():
+            counts[name].update(values)
+    controls = [
+        f'<label class="rb-filter rb-filter-text"><span>{escape(label(lang, "filter_text"))}</span>'
+        f'<input type="search" data-filter="text" placeholder="{escape(label(lang, "filter_placeholder"))}" '
+        f'autocomplete="off"></label>'
+    ]
+    for name in FILTERS:
+        values = sorted(counts[name], key=lambda v: _value_order(name, v))
+        options = [f'<option value="">{escape(label(lang, "all"))}</option>']
+        options.extend(
+            f'<option value="{escape(v)}">{escape(_display(name, v, lang))} ({counts[name][v]})</option>'
+            for v in values
+        )
+        controls.append(
+            f'<label class="rb-filter"><span>{escape(label(lang, name))}</span>'
+            f'<select data-filter="{name}">{"".join(options)}</select></label>'
+        )
+    total = len(rules)
+    shown_template = escape(label(lang, "shown"))
+    count = label(lang, "shown").format(shown=total, total=total)
+    return (
+        f'<form class="rb-filters" data-rb-filters data-shown-template="{shown_template}" role="search" '
+        f'onsubmit="return false">\n'
+        + "\n".join(controls)
+        + f'\n<button type="reset" class="md-button">{escape(label(lang, "reset"))}</button>'
+        + f'\n<p class="rb-count" data-rb-count aria-live="polite">{escape(count)}</p>\n</form>'
+    )
+
+
+def table_html(rules: list[Rule], lang: str) -> str:
+    """Return the table of rules; each row carries its filter values as `data-` attributes."""
+    head = "".join(
+        f"<th>{escape(label(lang, key))}</th>"
+        for key in ("rule", "severity", "kind", "platform", "category", "frameworks")
+    )
+    rows = [row_html(rule, lang) for rule in rules]
+    return (
+        '<div class="rb-index">\n<table>\n'
+        f"<thead><tr>{head}</tr></thead>\n<tbody>\n" + "\n".join(rows) + "\n</tbody>\n</table>\n"
+        f'<p class="rb-empty" data-rb-empty hidden>{escape(label(lang, "no_match"))}</p>\n</div>'
+    )
+
+
+def row_html(rule: Rule, lang: str) -> str:
+    """Return one rule's row of the index table."""
+    values = filter_values(rule)
+    attrs = " ".join(f'data-{name}="{escape(" ".join(v) if name == "frameworks" else v[0])}"'
+                     for name, v in values.items())
+    text = fold(" ".join([
+        rule.id, rule.title(lang), rule.title("en"), rule.summary(lang), rule.category, rule.service,
+        *rule.resource_types, *rule.legacy_ids,
+        *(f"{name} {framework_name(name)} {' '.join(ids)}" for name, ids in rule.frameworks.items()),
+    ]))
+    frameworks = "<br>".join(
+        f'{escape(framework_name(name))} <span class="rb-controls">{escape(", ".join(ids))}</span>'
+        for name, ids in rule.frameworks.items()
+    )
+    return (
+        f'<tr data-rule="{escape(rule.id)}" {attrs} data-text="{escape(text)}">'
+        f'<td><a href="{escape(rule.id)}/">{escape(rule.title(lang))}</a><br><code>{escape(rule.id)}</code></td>'
+        f"<td>{severity_badge(rule.severity, lang)}</td>"
+        f"<td>{escape(value_label(lang, 'kind', rule.kind))}</td>"
+        f"<td>{escape(value_label(lang, 'platform', rule.platform))}</td>"
+        f"<td>{escape(rule.category)}</td>"
+        f"<td>{frameworks}</td></tr>"
+    )
+
+
+def _display(name: str, value: str, lang: str) -> str:
+    if name == "frameworks":
+        return framework_name(value)
+    if name in ("severity", "kind", "platform"):
+        return value_label(lang, name, value)
+    return value
+
+
+def _value_order(name: str, value: str) -> tuple[int, str]:
+    if name == "severity" and value in SEVERITIES:
+        return (-SEVERITIES.index(value), value)
+    return (0, value.lower())

@@ -1,0 +1,147 @@
+"""The Markdown of a rule's page in one language, made from the loaded rule (never from its file)."""
+
+from __future__ import annotations
+
+import json
+import re
+from html import escape
+from pathlib import Path
+
+from rulebase.model import Rule
+
+from generator.i18n import NOTICE_LINKS, framework_name, label, value_label
+
+REPO_URL = "https://github.com/rulebase/rulebase"
+SITE_URL = "https://rulebase.dev"
+
+
+def rule_uri(rule_id: str) -> str:
+    """Return the docs-relative source path of a rule's generated page, e.g. `rules/<id>.md`."""
+    return f"rules/{rule_id}.md"
+
+
+def rule_url(rule_id: str, lang: str) -> str:
+    """Return the public address of a rule's page, as SARIF's helpUri gives it."""
+    return f"{SITE_URL}/{lang}/rules/{rule_id}/"
+
+
+def rule_file_path(rule: Rule, lang: str, rules_root: Path) -> str:
+    """Return the repository path of the file shown on the `lang` page (en.md when the translation is missing)."""
+    shown = rule.page(lang).language
+    try:
+        folder = Path(rule.path).resolve().relative_to(rules_root.resolve()).as_posix()
+    except ValueError:
+        folder = rule.id
+    return f"rules/{folder}/{shown}.md"
+
+
+def rule_file_url(path: str) -> str:
+    """Return the address of a repository file on the main branch."""
+    return f"{REPO_URL}/blob/main/{path}"
+
+
+def rule_markdown(rule: Rule, lang: str, *, file_path: str) -> str:
+    """Return the Markdown of the rule's page in `lang`: title, notice, metadata panel, sections, run, metadata."""
+    page = rule.page(lang)
+    parts = [
+        _front_matter({"title": page.title, "description": rule.summary(lang)}),
+        f"# {escape_markdown(page.title)}",
+        translation_notice(rule, lang),
+        f'<p class="rb-summary">{escape(rule.summary(lang))}</p>' if rule.summary(lang) else "",
+        metadata_panel(rule, lang, file_path=file_path),
+    ]
+    parts.extend(f"## {section.heading} {{#{section.anchor}}}\n\n{section.markdown}" for section in page.sections)
+    parts.append(run_section(rule, lang))
+    parts.append(metadata_section(rule, lang))
+    return "\n\n".join(part for part in parts if part) + "\n"
+
+
+def translation_notice(rule: Rule, lang: str) -> str:
+    """Return the admonition saying the translation is missing or stale, or "" when it is up to date."""
+    status = rule.translation_status(lang)
+    if status == "ok":
+        return ""
+    links = NOTICE_LINKS.get(lang, {}).get(status, "").format(
+        en_url=f"../../../en/rules/{rule.id}/", contributing="../contributing.md#translate"
+    )
+    title = label(lang, f"{status}_title")
+    body = label(lang, status) + (f" {links}" if links else "")
+    return f'!!! warning "{title}"\n\n    {body}'
+
+
+def metadata_panel(rule: Rule, lang: str, *, file_path: str) -> str:
+    """Return the HTML table of the rule's metadata: id, severity badge, kind, platform, ... and its file."""
+    none = f'<span class="rb-none">{escape(label(lang, "none"))}</span>'
+
+    def codes(values: tuple[str, ...] | list[str]) -> str:
+        return ", ".join(f"<code>{escape(v)}</code>" for v in values) or none
+
+    frameworks = "<br>".join(
+        f"{escape(framework_name(name))}: {codes(controls)}" for name, controls in rule.frameworks.items()
+    ) or none
+    cwe = (f'<a href="https://cwe.mitre.org/data/definitions/{rule.cwe}.html">CWE-{rule.cwe}</a>'
+           if rule.cwe else none)
+    rows = [
+        ("id", f"<code>{escape(rule.id)}</code>"),
+        ("severity", severity_badge(rule.severity, lang)),
+        ("kind", escape(value_label(lang, "kind", rule.kind))),
+        ("platform", escape(value_label(lang, "platform", rule.platform))),
+        ("resource_types", codes(rule.resource_types)),
+        ("category", escape(rule.category)),
+        ("cwe", cwe),
+        ("frameworks", frameworks),
+        ("legacy_ids", codes(rule.legacy_ids)),
+        ("source", f'<a href="{escape(rule_file_url(file_path))}"><code>{escape(file_path)}</code></a>'),
+    ]
+    body = "\n".join(
+        f'<tr><th scope="row">{escape(label(lang, key))}</th><td data-field="{key}">{value}</td></tr>'
+        for key, value in rows
+    )
+    return f'<table class="rb-meta">\n<tbody>\n{body}\n</tbody>\n</table>'
+
+
+def severity_badge(severity: str, lang: str) -> str:
+    """Return the coloured badge of a severity, labelled in `lang`."""
+    return (f'<span class="rb-badge rb-severity-{escape(severity)}" data-severity="{escape(severity)}">'
+            f"{escape(value_label(lang, 'severity', severity))}</span>")
+
+
+def run_section(rule: Rule, lang: str) -> str:
+    """Return the section showing the `rulebase scan` command that runs only this rule."""
+    option = "" if lang == "en" else f" --lang {lang}"
+    if rule.kind == "posture":
+        intro = label(lang, "run_posture")
+        commands = ("aws ec2 describe-security-groups --output json > security-groups.json\n"
+                    f"rulebase scan security-groups.json --rule {rule.id}{option}")
+    else:
+        intro = label(lang, "run_iac")
+        commands = f"rulebase scan templates/ --rule {rule.id}{option}"
+    return f"## {label(lang, 'run_heading')} {{#run}}\n\n{intro}\n\n```bash\n{commands}\n```"
+
+
+def metadata_section(rule: Rule, lang: str) -> str:
+    """Return the section holding the rule's JSON metadata, folded, left out of the search index."""
+    text = json.dumps(rule.to_dict(), ensure_ascii=False, indent=2)
+    fence = "`" * max(3, _longest_backtick_run(text) + 1)
+    code = "\n".join(f"    {line}" for line in f"{fence}json\n{text}\n{fence}".splitlines())
+    return (f"## {label(lang, 'metadata_heading')} {{#metadata}}\n\n"
+            f"{label(lang, 'metadata_intro')}\n\n"
+            f'??? abstract "JSON"\n\n{code}')
+
+
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]#])")
+
+
+def escape_markdown(text: str) -> str:
+    """Return plain text (a title) made safe to place in a Markdown heading."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", escape(text, quote=False))
+
+
+def _front_matter(values: dict[str, str]) -> str:
+    # JSON strings are valid YAML scalars, whatever the text holds.
+    lines = "\n".join(f"{key}: {json.dumps(value, ensure_ascii=False)}" for key, value in values.items() if value)
+    return f"---\n{lines}\n---"
+
+
+def _longest_backtick_run(text: str) -> int:
+    return max((len(run) for run in re.findall(r"`+", text)), default=0)
