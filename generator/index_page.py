@@ -10,7 +10,7 @@ from typing import Iterable
 from rulebase.model import SEVERITIES, Rule
 
 from generator.i18n import framework_name, label, value_label
-from generator.rule_page import _front_matter, severity_badge
+from generator.rule_page import front_matter, severity_badge
 
 INDEX_URI = "rules/index.md"
 DOWNLOADS = {"json": "rules/catalog.json", "csv": "rules/catalog.csv"}
@@ -42,12 +42,11 @@ def index_markdown(rules: Iterable[Rule], lang: str) -> str:
     rules = sorted(rules, key=lambda r: (-SEVERITIES.index(r.severity) if r.severity in SEVERITIES else 0,
                                          fold(r.title(lang)), r.id))
     title = label(lang, "catalog_title")
-    total = len(rules)
     downloads = " · ".join(
         f'<a href="{name.removeprefix("rules/")}" download>{fmt.upper()}</a>' for fmt, name in DOWNLOADS.items()
     )
     parts = [
-        _front_matter({"title": title}) .replace("---\n", "---\nhide: [toc]\n", 1),
+        front_matter({"title": title, "hide": ["toc"]}),
         f"# {escape(title)}",
         f'<p>{escape(label(lang, "catalog_intro"))}</p>',
         f'<p class="rb-downloads">{escape(label(lang, "download"))}: {downloads}</p>',

@@ -44,7 +44,7 @@ def rule_markdown(rule: Rule, lang: str, *, file_path: str) -> str:
     """Return the Markdown of the rule's page in `lang`: title, notice, metadata panel, sections, run, metadata."""
     page = rule.page(lang)
     parts = [
-        _front_matter({"title": page.title, "description": rule.summary(lang)}),
+        front_matter({"title": page.title, "description": rule.summary(lang)}),
         f"# {escape_markdown(page.title)}",
         translation_notice(rule, lang),
         f'<p class="rb-summary">{escape(rule.summary(lang))}</p>' if rule.summary(lang) else "",
@@ -137,8 +137,8 @@ def escape_markdown(text: str) -> str:
     return _MARKDOWN_SPECIAL.sub(r"\\\1", escape(text, quote=False))
 
 
-def _front_matter(values: dict[str, str]) -> str:
-    # JSON strings are valid YAML scalars, whatever the text holds.
+def front_matter(values: dict[str, object]) -> str:
+    """Return a YAML front-matter block; values are written as JSON, which YAML reads whatever the text holds."""
     lines = "\n".join(f"{key}: {json.dumps(value, ensure_ascii=False)}" for key, value in values.items() if value)
     return f"---\n{lines}\n---"
 

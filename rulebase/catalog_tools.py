@@ -52,7 +52,7 @@ def format_translations(rules: Iterable[Rule]) -> tuple[str, bool]:
     """Return the rule × language matrix (ok / missing / stale) and whether every cell is ok."""
     rules = list(rules)
     width = max((len(rule.id) for rule in rules), default=4)
-    lines = [f"{'RULE':<{width}}  " + "  ".join(f"{lang:<7}" for lang in LANGUAGES)]
+    lines = [(f"{'RULE':<{width}}  " + "  ".join(f"{lang:<7}" for lang in LANGUAGES)).rstrip()]
     counts = {"ok": 0, "missing": 0, "stale": 0}
     for rule in rules:
         cells = [rule.translation_status(lang) for lang in LANGUAGES]

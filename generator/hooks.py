@@ -1,0 +1,56 @@
+"""MkDocs hooks: a few lines each, handing the loaded catalog to the plain functions of `generator`."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from pathlib import Path
+
+if __package__ in (None, ""):  # loaded by path from mkdocs.yml: make the `generator` package importable
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.plugins import event_priority
+from mkdocs.structure.files import File, Files, InclusionLevel
+
+from generator import site
+from generator.index_page import INDEX_URI
+from generator.redirects import redirect_conflicts, redirect_map
+from generator.rule_page import rule_file_path, rule_uri
+
+log = logging.getLogger("mkdocs.hooks.rulebase")
+
+
+def _catalog(config: MkDocsConfig):
+    return site.catalog(Path(config.config_file_path).parent / config.extra["rules_dir"])
+
+
+def on_config(config: MkDocsConfig) -> MkDocsConfig:
+    with site.stopwatch():
+        catalog = _catalog(config)
+        for problem in catalog.problems:  # warnings only (stale translations): the pages say so
+            log.info(problem.format())
+        config.plugins["redirects"].config["redirect_maps"].update(redirect_map(catalog))
+    return config
+
+
+@event_priority(100)  # before mkdocs-redirects reads the pages
+def on_files(files: Files, config: MkDocsConfig) -> Files:
+    with site.stopwatch():
+        lang = config.theme["language"]
+        catalog = _catalog(config)
+        for uri, content in site.generated_pages(catalog, lang).items():
+            inclusion = InclusionLevel.INCLUDED if uri == INDEX_URI else InclusionLevel.NOT_IN_NAV
+            files.append(File.generated(config, uri, content=content, inclusion=inclusion))
+        for rule in catalog:  # Material's edit and view buttons open the rule file
+            files.get_file_from_path(rule_uri(rule.id)).edit_uri = "../../" + rule_file_path(rule, lang, catalog.root)
+        for uri, content in site.downloads(catalog).items():
+            files.append(File.generated(config, uri, content=content))
+        for uri, path in site.assets().items():
+            files.append(File.generated(config, uri, abs_src_path=str(path)))
+        pages = [f.dest_uri for f in files.documentation_pages()]
+        for message in redirect_conflicts(config.plugins["redirects"].config["redirect_maps"], pages):
+            log.warning(message)
+        guides = [f.src_uri for f in files.documentation_pages() if f.src_uri.startswith("guides/")]
+        config["nav"] = site.site_nav(lang, guides)
+    return files

@@ -1,0 +1,90 @@
+"""The site's structure: the catalog each build reads, its generated files, its nav, the root page."""
+
+from __future__ import annotations
+
+import time
+from contextlib import contextmanager
+from html import escape
+from pathlib import Path
+from typing import Iterator
+
+from rulebase.catalog import Catalog, load_catalog
+from rulebase.export import export_csv, export_json
+
+from generator.i18n import label
+from generator.index_page import DOWNLOADS, INDEX_URI, index_markdown
+from generator.rule_page import rule_file_path, rule_markdown, rule_uri
+
+ASSETS_DIR = Path(__file__).parent / "assets"
+ASSETS_URI = "assets/rulebase"
+
+_catalogs: dict[Path, Catalog] = {}
+_seconds = [0.0]
+
+
+def catalog(rules_dir: Path) -> Catalog:
+    """Return the catalog in `rules_dir`, loaded once per process (the parent loads it before the builds fork)."""
+    key = rules_dir.resolve()
+    if key not in _catalogs:
+        with stopwatch():
+            _catalogs[key] = load_catalog(key)
+    return _catalogs[key]
+
+
+@contextmanager
+def stopwatch() -> Iterator[None]:
+    """Add the time spent inside the block to the generator's total (see `generator_seconds`)."""
+    start = time.perf_counter()
+    try:
+        yield
+    finally:
+        _seconds[0] += time.perf_counter() - start
+
+
+def generator_seconds() -> float:
+    """Return the seconds this process spent in the generator's own code so far."""
+    return _seconds[0]
+
+
+def generated_pages(rules: Catalog, lang: str) -> dict[str, str]:
+    """Return the Markdown pages generated for `lang`, by docs-relative path: the index and one page per rule."""
+    pages = {INDEX_URI: index_markdown(rules, lang)}
+    for rule in rules:
+        pages[rule_uri(rule.id)] = rule_markdown(rule, lang, file_path=rule_file_path(rule, lang, rules.root))
+    return pages
+
+
+def downloads(rules: Catalog) -> dict[str, str]:
+    """Return the metadata downloads of the index, by docs-relative path: JSON and CSV."""
+    return {DOWNLOADS["json"]: export_json(rules), DOWNLOADS["csv"]: export_csv(rules)}
+
+
+def assets() -> dict[str, Path]:
+    """Return the site's own CSS and JavaScript, by docs-relative path."""
+    return {f"{ASSETS_URI}/{path.name}": path for path in sorted(ASSETS_DIR.iterdir()) if path.is_file()}
+
+
+def site_nav(lang: str, guides: list[str]) -> list[object]:
+    """Return the nav: home, the catalog index (rule pages stay out of it), the guides, contributing.
+
+    Entries without a title take the page's own, so the nav is in the page's language.
+    """
+    nav: list[object] = ["index.md", {label(lang, "rules"): INDEX_URI}]
+    if guides:
+        nav.append({label(lang, "guides"): sorted(guides)})
+    nav.append("contributing.md")
+    return nav
+
+
+def root_redirect(target: str = "en/") -> str:
+    """Return the HTML of the site's root page, which sends `/` to the English site."""
+    url = escape(target)
+    return (
+        "<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+        "<title>rulebase</title>\n"
+        f'<link rel="canonical" href="{url}">\n'
+        f'<meta http-equiv="refresh" content="0; url={url}">\n'
+        "</head>\n<body>\n"
+        f'<p><a href="{url}">English</a> · <a href="fr/">Français</a> · <a href="ja/">日本語</a></p>\n'
+        "</body>\n</html>\n"
+    )
