@@ -46,7 +46,7 @@ def index_markdown(rules: Iterable[Rule], lang: str) -> str:
         f'<a href="{name.removeprefix("rules/")}" download>{fmt.upper()}</a>' for fmt, name in DOWNLOADS.items()
     )
     parts = [
-        front_matter({"title": title, "hide": ["toc"]}),
+        front_matter({"title": title, "hide": ["navigation", "toc"]}),
         f"# {escape(title)}",
         f'<p>{escape(label(lang, "catalog_intro"))}</p>',
         f'<p class="rb-downloads">{escape(label(lang, "download"))}: {downloads}</p>',

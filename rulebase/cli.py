@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 from typing import Callable, Sequence
@@ -31,8 +32,9 @@ def cmd_scan(args: argparse.Namespace) -> int:
     if unknown:
         raise UsageError(f"unknown rule id: {', '.join(unknown)} (see `rulebase list`)")
     rule_ids = [catalog[rule_id].id for rule_id in args.rule] or None
-    result = scan(args.paths, rules=rule_ids, lang=args.lang, max_bytes=args.max_bytes, jobs=args.jobs)
-    color = args.output is None and sys.stdout.isatty()
+    result = scan(args.paths, rules=rule_ids, lang=args.lang, max_bytes=args.max_bytes, jobs=args.jobs,
+                  catalog=catalog)
+    color = args.output is None and sys.stdout.isatty() and "NO_COLOR" not in os.environ
     text = render(result, args.format, catalog=catalog, lang=args.lang, color=color)
     _write(text, args.output)
     return result.exit_code

@@ -9,6 +9,13 @@ from typing import Literal, Mapping
 LANGUAGES: tuple[str, ...] = ("en", "fr", "ja")
 SEVERITIES: tuple[str, ...] = ("info", "low", "medium", "high", "critical")
 SECTIONS: tuple[str, ...] = ("description", "rationale", "remediation", "compliant", "non-compliant", "references")
+SITE_URL = "https://rulebase.dev"  # the published site; a rule's page is SITE_URL/<lang>/rules/<id>/
+
+
+def rule_url(rule_id: str, lang: str = "en") -> str:
+    """Return the public address of a rule's page in `lang` (SARIF's helpUri, links in reports)."""
+    return f"{SITE_URL}/{lang}/rules/{rule_id}/"
+
 
 ExampleKind = Literal["compliant", "non-compliant"]
 Level = Literal["error", "warning"]

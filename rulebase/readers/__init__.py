@@ -1,0 +1,96 @@
+"""Readers: from a file (or an example's text) to a `Document`, a tree of plain values whose lines are known.
+
+    doc = read_path("template.yaml")            # a Document, or a Problem saying why it cannot be read
+    doc.kind                                    # "template", "account" or None (anything else: skipped)
+    doc.lines.line(("Resources", "WebSg"))      # 1-based line where that node starts
+
+YAML short intrinsic tags arrive in their long form (`!GetAtt A.B` is `{"Fn::GetAtt": ["A", "B"]}`).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from rulebase.model import Location, Problem
+from rulebase.readers.json_reader import JsonLines, read_json
+from rulebase.readers.text import DEFAULT_MAX_BYTES, ReadError, decode, read_bytes
+from rulebase.readers.yaml_reader import YamlLines, read_yaml
+
+__all__ = ["DEFAULT_MAX_BYTES", "Document", "read_path", "read_text", "kind_of"]
+
+Syntax = Literal["yaml", "json"]
+Kind = Literal["template", "account"]
+
+_SYNTAX_BY_SUFFIX: dict[str, Syntax] = {".json": "json", ".yaml": "yaml", ".yml": "yaml"}
+
+
+@dataclass(frozen=True)
+class Document:
+    """One parsed input: its values, their lines, and what it is."""
+
+    path: str
+    syntax: Syntax
+    data: Any
+    lines: YamlLines | JsonLines
+    kind: Kind | None  # None: neither a CloudFormation template nor describe-security-groups output
+
+
+def read_path(path: str, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Document | Problem:
+    """Return the file at `path` as a Document, or the Problem that stops it from being read."""
+    try:
+        text = decode(read_bytes(path, max_bytes))
+    except ReadError as error:
+        return Problem(Location(path, error.line), error.message)
+    return read_text(text, path, _SYNTAX_BY_SUFFIX.get(_suffix(path)))
+
+
+def read_text(text: str, path: str, syntax: str | None = None) -> Document | Problem:
+    """Return `text` parsed as `syntax` ("yaml", "json", or None to tell from the text), or its Problem."""
+    if syntax not in (None, "yaml", "json"):
+        raise ValueError(f"syntax must be 'yaml', 'json' or None, not {syntax!r}")
+    if not text or text.isspace():
+        return Problem(Location(path), "empty file")
+    try:
+        if syntax == "json":
+            return _json(text, path)
+        if syntax == "yaml":
+            return _yaml(text, path)
+        if text.lstrip()[:1] in ("{", "["):
+            try:
+                return _json(text, path)
+            except ReadError as json_error:  # flow-style YAML looks like JSON at first sight
+                try:
+                    return _yaml(text, path)
+                except ReadError:
+                    raise json_error from None
+        return _yaml(text, path)
+    except ReadError as error:
+        return Problem(Location(path, error.line), error.message)
+
+
+def kind_of(data: Any) -> Kind | None:
+    """Return what the data is, judged by its shape: a template, account data, or neither."""
+    if isinstance(data, dict):
+        if isinstance(data.get("Resources"), dict) or "AWSTemplateFormatVersion" in data:
+            return "template"
+        if isinstance(data.get("SecurityGroups"), list):
+            return "account"
+    elif isinstance(data, list) and data and all(isinstance(g, dict) and "GroupId" in g for g in data):
+        return "account"  # `--query SecurityGroups[]` prints the bare list
+    return None
+
+
+def _json(text: str, path: str) -> Document:
+    data, lines = read_json(text)
+    return Document(path, "json", data, lines, kind_of(data))
+
+
+def _yaml(text: str, path: str) -> Document:
+    data, lines, single = read_yaml(text)
+    return Document(path, "yaml", data, lines, kind_of(data) if single else None)
+
+
+def _suffix(path: str) -> str:
+    return os.path.splitext(path)[1].lower()

@@ -1,0 +1,392 @@
+"""The normalised network model the checks read, and how it is built from a document's tree.
+
+A template becomes a `Template`: its egress entries, one `EgressEntry` per combination of the `Fn::If`
+branches it uses, with the protocol as a number (-1 for all), ports as numbers and destinations as
+normalised CIDRs. Account data (`aws ec2 describe-security-groups`) becomes an `Account`: its security groups
+and their permissions. Values that cannot be resolved are `UNKNOWN`, absent ones `MISSING`.
+
+Each model object has a `Place`: the file and the path of its node in the tree. Lines are looked up through
+the reader's line index only when a check asks for a location, which is what keeps large JSON inputs fast.
+"""
+
+from __future__ import annotations
+
+import enum
+import itertools
+from dataclasses import dataclass, field
+from typing import Any, Iterator, Protocol, Sequence
+
+from rulebase.model import Location
+
+Key = str | int
+
+
+class Unset(enum.Enum):
+    """Why a value is not a literal: absent from the input, or present but not resolvable."""
+
+    MISSING = "missing"
+    UNKNOWN = "unknown"
+
+    def __repr__(self) -> str:
+        return self.name
+
+
+MISSING = Unset.MISSING
+UNKNOWN = Unset.UNKNOWN
+
+ALL_PROTOCOLS = -1
+ICMP, TCP, UDP, ICMPV6 = 1, 6, 17, 58
+PROTOCOL_NUMBERS = {"tcp": TCP, "udp": UDP, "icmp": ICMP, "icmpv6": ICMPV6}
+PROTOCOL_NAMES = {number: name for name, number in PROTOCOL_NUMBERS.items()}
+ANYWHERE_IPV4, ANYWHERE_IPV6 = "0.0.0.0/0", "::/0"
+LOOPBACK_IPV4, LOOPBACK_IPV6 = "127.0.0.1/32", "::1/128"
+
+DESTINATIONS = ("CidrIp", "CidrIpv6", "DestinationPrefixListId", "DestinationSecurityGroupId")
+MAX_CONDITIONS = 8  # an entry using more distinct conditions than this is left unresolved (2**8 combinations)
+MAX_INTRINSIC_DEPTH = 16
+
+
+class Lines(Protocol):
+    """A reader's line index: the 1-based line of a node (or of one of its keys), 0 if unknown."""
+
+    def line(self, node: Sequence[Key], key: Key | None = None) -> int: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    """Where a model object comes from: the file and the path of its node in the document's tree."""
+
+    file: str
+    node: tuple[Key, ...]
+    lines: Lines = field(repr=False, compare=False)
+
+    def location(self, key: str | None = None) -> Location:
+        """Return the location of the node's first line, or of its `key` line when the node has that key."""
+        return Location(self.file, self.lines.line(self.node, key))
+
+
+# --- values ---------------------------------------------------------------------------------------
+
+def protocol_number(value: Any) -> int | Unset:
+    """Return the protocol as a number (-1 for all): `tcp`, `TCP`, `6`, `"6"` and 6.0 are all 6."""
+    if isinstance(value, Unset):
+        return value
+    if isinstance(value, str):
+        text = value.strip().lower()
+        known = PROTOCOL_NUMBERS.get(text)
+        if known is not None:
+            return known
+        value = _integer(text)
+    elif not isinstance(value, bool) and isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, int) and not isinstance(value, bool) and -1 <= value <= 255:
+        return value
+    return UNKNOWN
+
+
+def port_number(value: Any) -> int | Unset:
+    """Return the port (or ICMP type/code) as a number: 443, `"443"` and 443.0 are all 443."""
+    if isinstance(value, Unset):
+        return value
+    if isinstance(value, str):
+        value = _integer(value.strip())
+    elif not isinstance(value, bool) and isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, int) and not isinstance(value, bool) and -1 <= value <= 65535:
+        return value
+    return UNKNOWN
+
+
+def cidr(value: Any) -> str | Unset:
+    """Return a CIDR block in its canonical text (`::0/0` is `::/0`), or the text as written if it is not one."""
+    if isinstance(value, Unset):
+        return value
+    if not isinstance(value, str):
+        return UNKNOWN
+    text = value.strip().lower()
+    if ":" in text and text not in (ANYWHERE_IPV6, LOOPBACK_IPV6):
+        import ipaddress  # rare spellings only: keeps the common path free of the import
+
+        try:
+            return str(ipaddress.ip_network(text, strict=False))
+        except ValueError:
+            return text
+    return text
+
+
+def _integer(text: str) -> int | str:
+    digits = text[1:] if text[:1] in "+-" else text
+    return int(text) if digits.isdigit() and digits.isascii() and len(digits) < 10 else text
+
+
+def describe_protocol(protocol: int | Unset) -> str:
+    """Return the protocol as AWS prints it: `tcp`, `-1`, `50`."""
+    if isinstance(protocol, Unset):
+        return protocol.value
+    return PROTOCOL_NAMES.get(protocol, str(protocol))
+
+
+# --- the template model -----------------------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class Destination:
+    """Where an egress entry sends traffic: the property that names it and its normalised value."""
+
+    kind: str  # CidrIp, CidrIpv6, DestinationPrefixListId or DestinationSecurityGroupId
+    value: str | Unset
+
+
+@dataclass(frozen=True, slots=True)
+class EgressEntry:
+    """One egress entry of a template, with one combination of the `Fn::If` branches it uses."""
+
+    resource: str  # the logical id of the resource that holds the entry
+    place: Place  # the entry's mapping: an item of SecurityGroupEgress, or a SecurityGroupEgress's Properties
+    protocol: int | Unset
+    from_port: int | Unset
+    to_port: int | Unset
+    destinations: tuple[Destination, ...]
+
+    def only_loopback(self) -> bool | Unset:
+        """Return whether the entry's only destination is 127.0.0.1/32 or ::1/128 (UNKNOWN if a CIDR is unresolved)."""
+        if not self.destinations:
+            return False
+        for destination in self.destinations:
+            if destination.kind == "CidrIp":
+                if destination.value is UNKNOWN:
+                    return UNKNOWN
+                if destination.value != LOOPBACK_IPV4:
+                    return False
+            elif destination.kind == "CidrIpv6":
+                if destination.value is UNKNOWN:
+                    return UNKNOWN
+                if destination.value != LOOPBACK_IPV6:
+                    return False
+            else:
+                return False
+        return True
+
+
+@dataclass(frozen=True, slots=True)
+class Template:
+    """What the template checks read from a CloudFormation template."""
+
+    egress: tuple[EgressEntry, ...]
+
+
+def template_model(data: dict[str, Any], file: str, lines: Lines) -> Template:
+    """Return the egress entries of a template's security groups and security group egress resources."""
+    parameters = data.get("Parameters")
+    parameters = parameters if isinstance(parameters, dict) else {}
+    resources = data.get("Resources")
+    entries: list[EgressEntry] = []
+    if not isinstance(resources, dict):
+        return Template(())
+    for name, resource in resources.items():
+        if not isinstance(resource, dict):
+            continue
+        kind, properties = resource.get("Type"), resource.get("Properties")
+        if not isinstance(properties, dict):
+            continue
+        node = ("Resources", name, "Properties")
+        if kind == "AWS::EC2::SecurityGroup":
+            egress = properties.get("SecurityGroupEgress")
+            for item_node, item in _egress_items(egress, node + ("SecurityGroupEgress",), 0):
+                entries.extend(_entries(str(name), item, Place(file, item_node, lines), parameters))
+        elif kind == "AWS::EC2::SecurityGroupEgress":
+            entries.extend(_entries(str(name), properties, Place(file, node, lines), parameters))
+    return Template(tuple(entries))
+
+
+def _egress_items(value: Any, node: tuple[Key, ...], depth: int) -> Iterator[tuple[tuple[Key, ...], dict[str, Any]]]:
+    """Yield the mappings of a SecurityGroupEgress list, through `Fn::If` on the list or on its items."""
+    if isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _egress_item(item, node + (index,), depth)
+    elif isinstance(value, dict) and depth < MAX_INTRINSIC_DEPTH:
+        for branch, choice in _if_branches(value) or ():
+            yield from _egress_items(branch, node + ("Fn::If", choice), depth + 1)
+
+
+def _egress_item(item: Any, node: tuple[Key, ...], depth: int) -> Iterator[tuple[tuple[Key, ...], dict[str, Any]]]:
+    if not isinstance(item, dict) or depth > MAX_INTRINSIC_DEPTH:
+        return
+    branches = _if_branches(item)
+    if branches is None:
+        if not (len(item) == 1 and "Ref" in item):  # `!Ref AWS::NoValue` drops the item
+            yield node, item
+        return
+    for branch, choice in branches:
+        yield from _egress_item(branch, node + ("Fn::If", choice), depth + 1)
+
+
+def _if_branches(value: dict[str, Any]) -> list[tuple[Any, int]] | None:
+    """Return the two branches of a `Fn::If` mapping with their positions (1, 2), or None if it is not one."""
+    arguments = value.get("Fn::If") if len(value) == 1 else None
+    if not isinstance(arguments, list) or len(arguments) != 3:
+        return None
+    return [(arguments[1], 1), (arguments[2], 2)]
+
+
+_ENTRY_FIELDS = ("IpProtocol", "FromPort", "ToPort") + DESTINATIONS
+_LITERALS = (str, int, float)
+
+
+def _entries(resource: str, entry: dict[str, Any], place: Place, parameters: dict[str, Any]) -> list[EgressEntry]:
+    """Return the entry once per combination of the conditions its values use (once when they use none)."""
+    raw = [entry.get(name, MISSING) for name in _ENTRY_FIELDS]
+    if all(isinstance(value, _LITERALS) or value is MISSING for value in raw):
+        return [_entry(resource, place, raw)]
+    conditions = sorted(_conditions(raw))
+    if len(conditions) > MAX_CONDITIONS:
+        return []  # unresolvable: not reported
+    variants: dict[EgressEntry, None] = {}
+    for choices in itertools.product((True, False), repeat=len(conditions)):
+        chosen = dict(zip(conditions, choices))
+        values = [_resolve(value, parameters, chosen, 0) for value in raw]
+        variants.setdefault(_entry(resource, place, values))
+    return list(variants)
+
+
+def _entry(resource: str, place: Place, values: list[Any]) -> EgressEntry:
+    protocol, from_port, to_port = values[0], values[1], values[2]
+    destinations = tuple(
+        Destination(kind, cidr(value) if kind in ("CidrIp", "CidrIpv6") else _text(value))
+        for kind, value in zip(DESTINATIONS, values[3:])
+        if value is not MISSING and value is not None
+    )
+    return EgressEntry(resource, place, protocol_number(_present(protocol)), port_number(_present(from_port)),
+                       port_number(_present(to_port)), destinations)
+
+
+def _present(value: Any) -> Any:
+    return MISSING if value is None else value  # `FromPort:` with no value is as good as absent
+
+
+def _text(value: Any) -> str | Unset:
+    return value if isinstance(value, Unset) else str(value) if isinstance(value, _LITERALS) else UNKNOWN
+
+
+def _conditions(values: list[Any]) -> set[str]:
+    """Return the names of the conditions used by `Fn::If` in the values."""
+    found: set[str] = set()
+    todo = [(value, 0) for value in values]
+    while todo:
+        value, depth = todo.pop()
+        if not isinstance(value, dict) or len(value) != 1 or depth > MAX_INTRINSIC_DEPTH:
+            continue
+        arguments = value.get("Fn::If")
+        if isinstance(arguments, list) and len(arguments) == 3 and isinstance(arguments[0], str):
+            found.add(arguments[0])
+            todo += [(arguments[1], depth + 1), (arguments[2], depth + 1)]
+    return found
+
+
+def _resolve(value: Any, parameters: dict[str, Any], chosen: dict[str, bool], depth: int) -> Any:
+    """Return the literal a value stands for under the chosen conditions, MISSING, or UNKNOWN."""
+    if value is MISSING or value is None:
+        return MISSING
+    if isinstance(value, _LITERALS):
+        return value
+    if not isinstance(value, dict) or len(value) != 1 or depth > MAX_INTRINSIC_DEPTH:
+        return UNKNOWN
+    if "Ref" in value:
+        name = value["Ref"]
+        if name == "AWS::NoValue":
+            return MISSING
+        parameter = parameters.get(name) if isinstance(name, str) else None
+        default = parameter.get("Default") if isinstance(parameter, dict) else None
+        return default if isinstance(default, _LITERALS) else UNKNOWN
+    arguments = value.get("Fn::If")
+    if isinstance(arguments, list) and len(arguments) == 3 and arguments[0] in chosen:
+        return _resolve(arguments[1] if chosen[arguments[0]] else arguments[2], parameters, chosen, depth + 1)
+    return UNKNOWN
+
+
+# --- the account model --------------------------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class Permission:
+    """One permission of a security group, as describe-security-groups prints it (`IpPermission`)."""
+
+    place: Place  # the permission's mapping
+    protocol: int | Unset
+    from_port: int | Unset
+    to_port: int | Unset
+    ipv4_ranges: tuple[str | Unset, ...]
+    ipv6_ranges: tuple[str | Unset, ...]
+    other_destinations: int  # prefix lists and security groups
+
+    def reaches_anywhere(self) -> bool:
+        """Return whether the permission includes 0.0.0.0/0 or ::/0."""
+        return ANYWHERE_IPV4 in self.ipv4_ranges or ANYWHERE_IPV6 in self.ipv6_ranges
+
+
+@dataclass(frozen=True, slots=True)
+class SecurityGroup:
+    """A security group of account data, with its inbound and outbound permissions."""
+
+    group_id: str
+    name: str
+    place: Place  # the group's mapping
+    ingress: tuple[Permission, ...]
+    egress: tuple[Permission, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Account:
+    """What the posture checks read from describe-security-groups output."""
+
+    groups: tuple[SecurityGroup, ...]
+
+
+def account_model(data: Any, file: str, lines: Lines) -> Account:
+    """Return the security groups of `{"SecurityGroups": [...]}` (or of the bare list)."""
+    groups, node = (data.get("SecurityGroups"), ("SecurityGroups",)) if isinstance(data, dict) else (data, ())
+    if not isinstance(groups, list):
+        return Account(())
+    found = []
+    for index, group in enumerate(groups):
+        if not isinstance(group, dict):
+            continue
+        here = node + (index,)
+        found.append(SecurityGroup(
+            group_id=_name(group.get("GroupId")),
+            name=_name(group.get("GroupName")),
+            place=Place(file, here, lines),
+            ingress=_permissions(group.get("IpPermissions"), here + ("IpPermissions",), file, lines),
+            egress=_permissions(group.get("IpPermissionsEgress"), here + ("IpPermissionsEgress",), file, lines),
+        ))
+    return Account(tuple(found))
+
+
+def _permissions(value: Any, node: tuple[Key, ...], file: str, lines: Lines) -> tuple[Permission, ...]:
+    if not isinstance(value, list):
+        return ()
+    return tuple(
+        Permission(
+            place=Place(file, node + (index,), lines),
+            protocol=protocol_number(permission.get("IpProtocol", MISSING)),
+            from_port=port_number(_present(permission.get("FromPort", MISSING))),
+            to_port=port_number(_present(permission.get("ToPort", MISSING))),
+            ipv4_ranges=_ranges(permission.get("IpRanges"), "CidrIp"),
+            ipv6_ranges=_ranges(permission.get("Ipv6Ranges"), "CidrIpv6"),
+            other_destinations=_count(permission.get("PrefixListIds")) + _count(permission.get("UserIdGroupPairs")),
+        )
+        for index, permission in enumerate(value)
+        if isinstance(permission, dict)
+    )
+
+
+def _ranges(value: Any, key: str) -> tuple[str | Unset, ...]:
+    if not isinstance(value, list):
+        return ()
+    return tuple(cidr(item.get(key, MISSING)) for item in value if isinstance(item, dict))
+
+
+def _count(value: Any) -> int:
+    return len(value) if isinstance(value, list) else 0
+
+
+def _name(value: Any) -> str:
+    return value if isinstance(value, str) else "" if value is None else str(value)

@@ -1,0 +1,73 @@
+"""From a path to checked text: size limit, regular files only, encodings, binary data."""
+
+from __future__ import annotations
+
+import codecs
+import os
+import stat
+
+DEFAULT_MAX_BYTES = 2_000_000  # CloudFormation accepts templates up to 1 MB (from S3); leave room for account dumps
+
+_BOMS = (  # UTF-32 first: its little-endian mark starts with UTF-16's
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),  # what PowerShell's `>` writes
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+
+
+class ReadError(Exception):
+    """An input that cannot be read: the message and, where known, its 1-based line."""
+
+    def __init__(self, message: str, line: int = 0) -> None:
+        super().__init__(message)
+        self.message = message
+        self.line = line
+
+
+def read_bytes(path: str, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
+    """Return the bytes of the regular file at `path`, refusing files over `max_bytes`."""
+    try:
+        info = os.stat(path)
+        if not stat.S_ISREG(info.st_mode):
+            raise ReadError("not a regular file")
+        if info.st_size > max_bytes:
+            raise ReadError(_too_big(info.st_size, max_bytes))
+        with open(path, "rb") as stream:
+            data = stream.read(max_bytes + 1)  # the file may grow between stat and read
+    except OSError as error:
+        raise ReadError(_os_message(error)) from None
+    if len(data) > max_bytes:
+        raise ReadError(_too_big(len(data), max_bytes))
+    return data
+
+
+def decode(data: bytes) -> str:
+    """Return `data` as text: UTF-8, or UTF-16/32 with a byte-order mark; binary data and other encodings fail."""
+    encoding = "utf-8"
+    for bom, name in _BOMS:
+        if data.startswith(bom):
+            data, encoding = data[len(bom):], name
+            break
+    if encoding == "utf-8" and b"\0" in data:
+        index = data.index(b"\0")
+        raise ReadError("binary data (NUL byte), not a text file", data.count(b"\n", 0, index) + 1)
+    try:
+        text = data.decode(encoding)
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1 if encoding == "utf-8" else 0
+        raise ReadError(f"not {encoding.upper()} text (byte 0x{data[error.start]:02x}); save the file as UTF-8",
+                        line) from None
+    if not text or text.isspace():
+        raise ReadError("empty file")
+    return text
+
+
+def _too_big(size: int, limit: int) -> str:
+    return f"file is {size:,} bytes, over the limit of {limit:,} (--max-bytes)"
+
+
+def _os_message(error: OSError) -> str:
+    reason = error.strerror or type(error).__name__
+    return reason[0].lower() + reason[1:]

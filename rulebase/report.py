@@ -1,0 +1,229 @@
+"""The scan report in the three formats `rulebase scan` prints: text, JSON and SARIF 2.1.0."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections import Counter
+from pathlib import PurePath
+from typing import TYPE_CHECKING, Any, Iterable
+from urllib.parse import quote
+
+from rulebase.model import SEVERITIES, SITE_URL, Finding, Problem, rule_url
+
+if TYPE_CHECKING:
+    from rulebase.catalog import Catalog
+    from rulebase.model import Rule
+    from rulebase.scanner import ScanResult
+
+FORMATS = ("text", "json", "sarif")
+SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+
+# GitHub code scanning reads `level` for non-security alerts and `security-severity` (0.1-10) for security ones:
+# over 9.0 is critical, 7.0-8.9 high, 4.0-6.9 medium, 0.1-3.9 low.
+SARIF_LEVEL = {"critical": "error", "high": "error", "medium": "warning", "low": "note", "info": "note"}
+SECURITY_SEVERITY = {"critical": "9.5", "high": "8.0", "medium": "5.5", "low": "3.0"}
+
+_COLORS = {
+    "critical": "\033[1;31m", "high": "\033[31m", "medium": "\033[33m", "low": "\033[36m", "info": "\033[2m",
+    "error": "\033[1;31m", "path": "\033[1m", "rule": "\033[2m", "reset": "\033[0m",
+}
+
+
+def render(result: ScanResult, fmt: str = "text", *, catalog: Catalog | None = None, lang: str = "en",
+           color: bool = False) -> str:
+    """Return the report of a scan in `fmt` (text, json or sarif); SARIF needs the catalog for its rules."""
+    if fmt == "text":
+        return format_text(result, color=color)
+    if fmt == "json":
+        return format_json(result)
+    if fmt == "sarif":
+        if catalog is None:
+            from rulebase.scanner import _shipped_catalog
+
+            catalog = _shipped_catalog()
+        return format_sarif(result, catalog, lang)
+    raise ValueError(f"unknown format {fmt!r}: one of {', '.join(FORMATS)}")
+
+
+# --- text -------------------------------------------------------------------------------------------
+
+def format_text(result: ScanResult, *, color: bool = False) -> str:
+    """Return linter-style lines `file:line: severity rule-id resource: message`, grouped by file, then a summary."""
+    paint = _painter(color)
+    by_file: dict[str, list[tuple[int, int, str]]] = {}
+    for problem in result.problems:
+        by_file.setdefault(problem.location.path, []).append(
+            (problem.location.line, 0, f"{_where(problem.location.path, problem.location.line, paint)}: "
+                                       f"{paint('error', 'error')}: {problem.message}"))
+    for finding in result.findings:
+        by_file.setdefault(finding.location.path, []).append(
+            (finding.location.line, 1, f"{_where(finding.location.path, finding.location.line, paint)}: "
+                                       f"{paint(finding.severity, finding.severity)} "
+                                       f"{paint('rule', finding.rule_id)} {finding.resource}: {finding.message}"))
+    blocks = ["\n".join(text for _, _, text in sorted(lines, key=lambda item: item[:2]))
+              for _, lines in sorted(by_file.items())]
+    blocks.append(paint("path", summary(result)))
+    return "\n\n".join(blocks) + "\n"
+
+
+def summary(result: ScanResult) -> str:
+    """Return the one-line summary: findings by severity, files scanned, skipped and unreadable."""
+    scanned, skipped, failed = len(result.scanned), len(result.skipped), len({p.location.path for p in result.problems})
+    if result.findings:
+        counts = Counter(f.severity for f in result.findings)
+        by_severity = ", ".join(f"{counts[s]} {s}" for s in reversed(SEVERITIES) if counts[s])
+        files = len({f.location.path for f in result.findings})
+        line = (f"{_count(len(result.findings), 'finding')} ({by_severity}) in {files}"
+                f" of {_count(scanned, 'file')} scanned")
+    else:
+        line = f"No findings in {_count(scanned, 'file')} scanned"
+    if skipped:
+        line += f"; {_count(skipped, 'file')} skipped (not a template or account data)"
+    if failed:
+        line += f"; {_count(failed, 'file')} could not be read"
+    return line + "."
+
+
+def _where(path: str, line: int, paint: Any) -> str:
+    return paint("path", f"{path}:{line}" if line else path)
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"
+
+
+def _painter(color: bool) -> Any:
+    if not color:
+        return lambda _style, text: text
+    return lambda style, text: f"{_COLORS[style]}{text}{_COLORS['reset']}"
+
+
+# --- json -------------------------------------------------------------------------------------------
+
+def format_json(result: ScanResult) -> str:
+    """Return the JSON object `{"findings": [...], "errors": [...]}`."""
+    document = {
+        "findings": [finding.to_dict() for finding in result.findings],
+        "errors": [{"file": p.location.path, "line": p.location.line or None, "message": p.message}
+                   for p in result.problems],
+    }
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+
+
+# --- sarif ------------------------------------------------------------------------------------------
+
+def format_sarif(result: ScanResult, catalog: Catalog, lang: str = "en") -> str:
+    """Return a SARIF 2.1.0 log that GitHub code scanning accepts."""
+    return json.dumps(sarif_log(result, catalog, lang), indent=2, ensure_ascii=False) + "\n"
+
+
+def sarif_log(result: ScanResult, catalog: Catalog, lang: str = "en") -> dict[str, Any]:
+    """Return the SARIF 2.1.0 log of a scan as a dict: one run, every catalog rule, one result per finding."""
+    from rulebase import __version__
+
+    rules = list(catalog)
+    index = {rule.id: position for position, rule in enumerate(rules)}
+    return {
+        "$schema": SARIF_SCHEMA,
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {"driver": {
+                "name": "rulebase",
+                "version": __version__,
+                "semanticVersion": __version__,
+                "informationUri": f"{SITE_URL}/{lang}/",
+                "language": lang,
+                "rules": [_sarif_rule(rule, lang) for rule in rules],
+            }},
+            "language": lang,
+            "results": list(_sarif_results(result.findings, index)),
+            "invocations": [{
+                "executionSuccessful": not result.problems,
+                "toolExecutionNotifications": [_sarif_notification(p) for p in result.problems],
+            }],
+        }],
+    }
+
+
+def _sarif_rule(rule: Rule, lang: str) -> dict[str, Any]:
+    title, summary_text = rule.title(lang), rule.summary(lang)
+    url = rule_url(rule.id, lang)
+    description = _description(rule, lang) or summary_text
+    tags = ["security", rule.category, rule.kind, rule.platform]
+    if rule.cwe:
+        tags.append(f"external/cwe/cwe-{rule.cwe}")
+    properties: dict[str, Any] = {"tags": tags, "precision": "very-high", "problem.severity": _problem_severity(rule)}
+    if rule.severity in SECURITY_SEVERITY:
+        properties["security-severity"] = SECURITY_SEVERITY[rule.severity]
+    descriptor: dict[str, Any] = {
+        "id": rule.id,
+        "name": "".join(part.capitalize() for part in rule.id.split("-")),
+        "shortDescription": {"text": title},
+        "fullDescription": {"text": summary_text or title},
+        "help": {"text": f"{summary_text or title}\n\n{url}", "markdown": f"{description}\n\n[{title}]({url})"},
+        "helpUri": url,
+        "defaultConfiguration": {"level": SARIF_LEVEL.get(rule.severity, "warning")},
+        "properties": properties,
+    }
+    if rule.legacy_ids:
+        descriptor["deprecatedIds"] = list(rule.legacy_ids)
+    return descriptor
+
+
+def _description(rule: Rule, lang: str) -> str:
+    try:
+        section = rule.page(lang).section("description")
+    except Exception:  # a page body that does not parse still has its summary
+        return ""
+    return section.markdown.strip() if section is not None else ""
+
+
+def _problem_severity(rule: Rule) -> str:
+    return {"error": "error", "warning": "warning"}.get(SARIF_LEVEL.get(rule.severity, ""), "recommendation")
+
+
+def _sarif_results(findings: Iterable[Finding], index: dict[str, int]) -> Iterable[dict[str, Any]]:
+    occurrences: Counter[str] = Counter()
+    for finding in findings:
+        identity = "\0".join((finding.rule_id, finding.location.path, finding.resource, finding.message))
+        digest = hashlib.sha256(identity.encode("utf-8")).hexdigest()[:32]
+        occurrences[digest] += 1
+        result: dict[str, Any] = {
+            "ruleId": finding.rule_id,
+            "level": SARIF_LEVEL.get(finding.severity, "warning"),
+            "message": {"text": f"{finding.resource}: {finding.message}"},
+            "locations": [{
+                **_physical(finding.location.path, max(finding.location.line, 1)),
+                "logicalLocations": [{"name": finding.resource, "kind": "resource"}],
+            }],
+            # stable when lines move: the same rule, file, resource and detail, numbered in file order
+            "partialFingerprints": {"rulebaseFinding/v1": f"{digest}:{occurrences[digest]}"},
+        }
+        if finding.rule_id in index:
+            result["ruleIndex"] = index[finding.rule_id]
+        yield result
+
+
+def _sarif_notification(problem: Problem) -> dict[str, Any]:
+    return {
+        "level": "error",
+        "message": {"text": problem.message},
+        "locations": [_physical(problem.location.path, problem.location.line)],
+    }
+
+
+def _physical(path: str, line: int) -> dict[str, Any]:
+    location: dict[str, Any] = {"artifactLocation": {"uri": artifact_uri(path)}}
+    if line:
+        location["region"] = {"startLine": line}
+    return {"physicalLocation": location}
+
+
+def artifact_uri(path: str) -> str:
+    """Return a file path as a SARIF artifact URI: relative paths stay relative (to the repository root)."""
+    pure = PurePath(path)
+    if pure.is_absolute():
+        return pure.as_uri()
+    return quote(pure.as_posix().replace(os.sep, "/"), safe="/")
