@@ -126,7 +126,7 @@ def metadata_section(rule: Rule, lang: str) -> str:
     code = "\n".join(f"    {line}" for line in f"{fence}json\n{text}\n{fence}".splitlines())
     return (f"## {label(lang, 'metadata_heading')} {{#metadata}}\n\n"
             f"{label(lang, 'metadata_intro')}\n\n"
-            f'??? abstract "JSON"\n\n{code}')
+            f'<div class="rb-json" data-search-exclude markdown>\n\n??? abstract "JSON"\n\n{code}\n\n</div>')
 
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]#])")

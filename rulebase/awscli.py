@@ -7,9 +7,9 @@ import re
 import shlex
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any, Iterator
+from typing import Any, Iterable, Iterator
 
-from rulebase.model import Location, Problem
+from rulebase.model import CodeBlock, Location, Problem
 
 SHELL_FENCES = ("bash", "sh", "shell", "console", "zsh")
 # Options of the `aws` command itself, valid with every operation (value-taking ones first).
@@ -30,21 +30,19 @@ class Command:
     words: tuple[str, ...]
 
 
-def find_commands(markdown: str, path: str, first_line: int = 1) -> list[Command]:
-    """Return the `aws ec2` commands of the shell fences in `markdown`; `first_line` is its line in the file."""
-    from markdown_it import MarkdownIt
-
+def find_commands(blocks: Iterable[CodeBlock]) -> list[Command]:
+    """Return the `aws ec2` commands of the shell code blocks among `blocks`."""
     commands = []
-    for token in MarkdownIt("commonmark").parse(markdown):
-        if token.type != "fence" or not token.map or token.info.split(" ")[0].lower() not in SHELL_FENCES:
+    for block in blocks:
+        if block.syntax not in SHELL_FENCES:
             continue
-        code_line = first_line + token.map[0] + 1
-        for offset, line in _logical_lines(token.content):
+        for offset, line in _logical_lines(block.code):
             for match in _COMMAND.finditer(line):
                 words = _words(line[match.end():])
                 if words is None:
                     continue
-                commands.append(Command(Location(path, code_line + offset), tuple(words)))
+                location = Location(block.location.path, block.location.line + offset)
+                commands.append(Command(location, tuple(words)))
     return commands
 
 
@@ -95,18 +93,24 @@ def _ec2() -> tuple[Any, dict[str, str]]:
 
 def check_command(command: Command) -> list[Problem]:
     """Return what is wrong with one command: an unknown operation or parameter, or JSON off the model's shape."""
+    return [Problem(command.location, message) for message in _check_words(command.words)]
+
+
+@lru_cache(maxsize=4096)
+def _check_words(words: tuple[str, ...]) -> tuple[str, ...]:
+    """Return the problems of one command's words; translations repeat the same commands, so this is cached."""
     from botocore import xform_name
     from botocore.validate import ParamValidator
 
     model, operations = _ec2()
-    if not command.words:
-        return [Problem(command.location, "`aws ec2` without an operation")]
-    name, *rest = command.words
+    if not words:
+        return ("`aws ec2` without an operation",)
+    name, *rest = words
     if name not in operations:
-        return [Problem(command.location, f"`aws ec2 {name}`: no such EC2 operation")]
+        return (f"`aws ec2 {name}`: no such EC2 operation",)
     shape = model.operation_model(operations[name]).input_shape
     members = {xform_name(m).replace("_", "-"): m for m in (shape.members if shape else {})}
-    problems: list[Problem] = []
+    problems: list[str] = []
     params: dict[str, Any] = {}
     opaque: set[str] = set()
     i = 0
@@ -114,7 +118,7 @@ def check_command(command: Command) -> list[Problem]:
         option = rest[i]
         i += 1
         if not option.startswith("--"):
-            problems.append(Problem(command.location, f"`aws ec2 {name}`: unexpected argument {option!r}"))
+            problems.append(f"`aws ec2 {name}`: unexpected argument {option!r}")
             continue
         option, _, inline = option.partition("=")
         values = [inline] if inline else []
@@ -126,7 +130,7 @@ def check_command(command: Command) -> list[Problem]:
         key = option[2:]
         member = members.get(key) or (members.get(key[3:]) if key.startswith("no-") else None)
         if member is None:
-            problems.append(Problem(command.location, f"`aws ec2 {name}`: unknown parameter {option}"))
+            problems.append(f"`aws ec2 {name}`: unknown parameter {option}")
             continue
         value = _value(shape.members[member], values)
         if value is _OPAQUE:
@@ -140,8 +144,8 @@ def check_command(command: Command) -> list[Problem]:
                 missing = re.search(r'Missing required parameter in input: "(\w+)"', line)
                 if missing and missing[1] in opaque:
                     continue
-                problems.append(Problem(command.location, f"`aws ec2 {name}`: {line.strip()}"))
-    return problems
+                problems.append(f"`aws ec2 {name}`: {line.strip()}")
+    return tuple(problems)
 
 
 _OPAQUE = object()

@@ -7,7 +7,7 @@ import json
 import os
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -97,8 +97,8 @@ def read_catalog(
         return Catalog([], root, (Problem(Location(_display(root)), "no such rules folder"),))
     problems: list[Problem] = []
     rules: list[Rule] = []
-    for folder, files in _rule_folders(root):
-        rule, rule_problems = _read_rule(folder, files, validate=validate, check_translations=check_translations)
+    folders = list(_rule_folders(root))
+    for rule, rule_problems in _read_rules(folders, validate=validate, check_translations=check_translations):
         problems.extend(rule_problems)
         if rule is not None:
             rules.append(rule)
@@ -127,6 +127,29 @@ class RawPage:
     front_matter_line: int
     body: str
     body_line: int
+
+
+PARALLEL_MIN_RULES = 64  # below this, worker processes cost more than they save
+
+
+def _read_rules(
+    folders: list[tuple[Path, dict[str, Path]]], *, validate: bool, check_translations: bool
+) -> list[tuple[Rule | None, list[Problem]]]:
+    """Read every rule folder; a large validated catalog is parsed on every core (Markdown parsing dominates)."""
+    read = partial(_read_rule_task, validate=validate, check_translations=check_translations)
+    workers = min(os.cpu_count() or 1, 8)
+    if not validate or workers < 2 or len(folders) < PARALLEL_MIN_RULES:
+        return [read(item) for item in folders]
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        return list(pool.map(read, folders, chunksize=max(1, len(folders) // (workers * 4))))
+
+
+def _read_rule_task(
+    item: tuple[Path, dict[str, Path]], *, validate: bool, check_translations: bool
+) -> tuple[Rule | None, list[Problem]]:
+    return _read_rule(item[0], item[1], validate=validate, check_translations=check_translations)
 
 
 def _rule_folders(root: Path) -> Iterator[tuple[Path, dict[str, Path]]]:

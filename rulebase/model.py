@@ -77,6 +77,15 @@ class Example:
 
 
 @dataclass(frozen=True)
+class CodeBlock:
+    """A fenced code block of a page; `location` is its first code line."""
+
+    syntax: str
+    code: str
+    location: Location
+
+
+@dataclass(frozen=True)
 class Page:
     """One language's file of a rule; its Markdown body is parsed on first use."""
 
@@ -90,7 +99,7 @@ class Page:
     body_line: int = 1
 
     @cached_property
-    def _parsed(self) -> tuple[tuple[Section, ...], tuple[Example, ...], tuple[Problem, ...]]:
+    def _parsed(self) -> tuple[tuple[Section, ...], tuple[Example, ...], tuple[Problem, ...], tuple[CodeBlock, ...]]:
         from rulebase.pages import parse_body
 
         return parse_body(self.body, self.body_line, self.path, self.rule_id, self.language)
@@ -104,6 +113,11 @@ class Page:
     def examples(self) -> tuple[Example, ...]:
         """Return the compliant and non-compliant examples, in page order."""
         return self._parsed[1]
+
+    @property
+    def code_blocks(self) -> tuple[CodeBlock, ...]:
+        """Return every fenced code block, examples included, in page order."""
+        return self._parsed[3]
 
     @property
     def problems(self) -> tuple[Problem, ...]:

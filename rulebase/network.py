@@ -5,8 +5,9 @@ branches it uses, with the protocol as a number (-1 for all), ports as numbers a
 normalised CIDRs. Account data (`aws ec2 describe-security-groups`) becomes an `Account`: its security groups
 and their permissions. Values that cannot be resolved are `UNKNOWN`, absent ones `MISSING`.
 
-Each model object has a `Place`: the file and the path of its node in the tree. Lines are looked up through
-the reader's line index only when a check asks for a location, which is what keeps large JSON inputs fast.
+Each model object knows its `node`, the path of its mapping in the document's tree, and its `Source` (the file
+and the reader's line index). Lines are looked up only when a check asks for a `location()`: that is what
+keeps large JSON inputs fast, since a scan then pays for the lines of its findings only.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from __future__ import annotations
 import enum
 import itertools
 from dataclasses import dataclass, field
-from typing import Any, Iterator, Protocol, Sequence
+from typing import Any, Iterator, NamedTuple, Protocol, Sequence
 
 from rulebase.model import Location
 
@@ -38,6 +39,8 @@ ALL_PROTOCOLS = -1
 ICMP, TCP, UDP, ICMPV6 = 1, 6, 17, 58
 PROTOCOL_NUMBERS = {"tcp": TCP, "udp": UDP, "icmp": ICMP, "icmpv6": ICMPV6}
 PROTOCOL_NAMES = {number: name for name, number in PROTOCOL_NUMBERS.items()}
+_PROTOCOL_TEXT = {**PROTOCOL_NUMBERS, "-1": -1, "6": TCP, "17": UDP, "1": ICMP, "58": ICMPV6,
+                  "TCP": TCP, "UDP": UDP, "ICMP": ICMP, "ICMPV6": ICMPV6}
 ANYWHERE_IPV4, ANYWHERE_IPV6 = "0.0.0.0/0", "::/0"
 LOOPBACK_IPV4, LOOPBACK_IPV6 = "127.0.0.1/32", "::1/128"
 
@@ -53,56 +56,62 @@ class Lines(Protocol):
 
 
 @dataclass(frozen=True, slots=True)
-class Place:
-    """Where a model object comes from: the file and the path of its node in the document's tree."""
+class Source:
+    """The document a model object comes from: its file and the reader's line index."""
 
     file: str
-    node: tuple[Key, ...]
     lines: Lines = field(repr=False, compare=False)
+
+
+class Located:
+    """A model object that knows its node: the path from the document's root to its mapping."""
+
+    __slots__ = ()
+    source: Source
+    node: tuple[Key, ...]
 
     def location(self, key: str | None = None) -> Location:
         """Return the location of the node's first line, or of its `key` line when the node has that key."""
-        return Location(self.file, self.lines.line(self.node, key))
+        return Location(self.source.file, self.source.lines.line(self.node, key))
 
 
 # --- values ---------------------------------------------------------------------------------------
 
 def protocol_number(value: Any) -> int | Unset:
     """Return the protocol as a number (-1 for all): `tcp`, `TCP`, `6`, `"6"` and 6.0 are all 6."""
-    if isinstance(value, Unset):
-        return value
-    if isinstance(value, str):
+    kind = type(value)
+    if kind is str:
+        known = _PROTOCOL_TEXT.get(value)
+        if known is not None:
+            return known
         text = value.strip().lower()
         known = PROTOCOL_NUMBERS.get(text)
         if known is not None:
             return known
         value = _integer(text)
-    elif not isinstance(value, bool) and isinstance(value, float) and value.is_integer():
+    elif kind is float and value.is_integer():
         value = int(value)
-    if isinstance(value, int) and not isinstance(value, bool) and -1 <= value <= 255:
-        return value
-    return UNKNOWN
+    elif kind is not int:
+        return value if kind is Unset else UNKNOWN
+    return value if type(value) is int and -1 <= value <= 255 else UNKNOWN
 
 
 def port_number(value: Any) -> int | Unset:
     """Return the port (or ICMP type/code) as a number: 443, `"443"` and 443.0 are all 443."""
-    if isinstance(value, Unset):
-        return value
-    if isinstance(value, str):
+    kind = type(value)
+    if kind is str:
         value = _integer(value.strip())
-    elif not isinstance(value, bool) and isinstance(value, float) and value.is_integer():
+    elif kind is float and value.is_integer():
         value = int(value)
-    if isinstance(value, int) and not isinstance(value, bool) and -1 <= value <= 65535:
-        return value
-    return UNKNOWN
+    elif kind is not int:
+        return value if kind is Unset else UNKNOWN
+    return value if type(value) is int and -1 <= value <= 65535 else UNKNOWN
 
 
 def cidr(value: Any) -> str | Unset:
     """Return a CIDR block in its canonical text (`::0/0` is `::/0`), or the text as written if it is not one."""
-    if isinstance(value, Unset):
-        return value
-    if not isinstance(value, str):
-        return UNKNOWN
+    if type(value) is not str:
+        return value if type(value) is Unset else UNKNOWN
     text = value.strip().lower()
     if ":" in text and text not in (ANYWHERE_IPV6, LOOPBACK_IPV6):
         import ipaddress  # rare spellings only: keeps the common path free of the import
@@ -128,8 +137,7 @@ def describe_protocol(protocol: int | Unset) -> str:
 
 # --- the template model -----------------------------------------------------------------------------
 
-@dataclass(frozen=True, slots=True)
-class Destination:
+class Destination(NamedTuple):
     """Where an egress entry sends traffic: the property that names it and its normalised value."""
 
     kind: str  # CidrIp, CidrIpv6, DestinationPrefixListId or DestinationSecurityGroupId
@@ -137,32 +145,31 @@ class Destination:
 
 
 @dataclass(frozen=True, slots=True)
-class EgressEntry:
-    """One egress entry of a template, with one combination of the `Fn::If` branches it uses."""
+class EgressEntry(Located):
+    """One egress entry of a template, with one combination of the `Fn::If` branches it uses.
+
+    Its node is the entry's mapping: an item of a security group's SecurityGroupEgress, or the Properties of
+    an AWS::EC2::SecurityGroupEgress.
+    """
 
     resource: str  # the logical id of the resource that holds the entry
-    place: Place  # the entry's mapping: an item of SecurityGroupEgress, or a SecurityGroupEgress's Properties
+    source: Source
+    node: tuple[Key, ...]
     protocol: int | Unset
     from_port: int | Unset
     to_port: int | Unset
     destinations: tuple[Destination, ...]
 
     def only_loopback(self) -> bool | Unset:
-        """Return whether the entry's only destination is 127.0.0.1/32 or ::1/128 (UNKNOWN if a CIDR is unresolved)."""
+        """Return whether the only destination is 127.0.0.1/32 or ::1/128 (UNKNOWN if a CIDR is unresolved)."""
         if not self.destinations:
             return False
-        for destination in self.destinations:
-            if destination.kind == "CidrIp":
-                if destination.value is UNKNOWN:
-                    return UNKNOWN
-                if destination.value != LOOPBACK_IPV4:
-                    return False
-            elif destination.kind == "CidrIpv6":
-                if destination.value is UNKNOWN:
-                    return UNKNOWN
-                if destination.value != LOOPBACK_IPV6:
-                    return False
-            else:
+        for kind, value in self.destinations:
+            if kind not in ("CidrIp", "CidrIpv6"):
+                return False
+            if value is UNKNOWN:
+                return UNKNOWN
+            if value != (LOOPBACK_IPV4 if kind == "CidrIp" else LOOPBACK_IPV6):
                 return False
         return True
 
@@ -176,6 +183,7 @@ class Template:
 
 def template_model(data: dict[str, Any], file: str, lines: Lines) -> Template:
     """Return the egress entries of a template's security groups and security group egress resources."""
+    source = Source(file, lines)
     parameters = data.get("Parameters")
     parameters = parameters if isinstance(parameters, dict) else {}
     resources = data.get("Resources")
@@ -183,26 +191,31 @@ def template_model(data: dict[str, Any], file: str, lines: Lines) -> Template:
     if not isinstance(resources, dict):
         return Template(())
     for name, resource in resources.items():
-        if not isinstance(resource, dict):
+        if type(resource) is not dict:
             continue
         kind, properties = resource.get("Type"), resource.get("Properties")
-        if not isinstance(properties, dict):
+        if type(properties) is not dict:
             continue
-        node = ("Resources", name, "Properties")
         if kind == "AWS::EC2::SecurityGroup":
             egress = properties.get("SecurityGroupEgress")
-            for item_node, item in _egress_items(egress, node + ("SecurityGroupEgress",), 0):
-                entries.extend(_entries(str(name), item, Place(file, item_node, lines), parameters))
+            if egress is None:
+                continue
+            node = ("Resources", name, "Properties", "SecurityGroupEgress")
+            for item_node, item in _egress_items(egress, node, 0):
+                entries += _entries(str(name), item, source, item_node, parameters)
         elif kind == "AWS::EC2::SecurityGroupEgress":
-            entries.extend(_entries(str(name), properties, Place(file, node, lines), parameters))
+            entries += _entries(str(name), properties, source, ("Resources", name, "Properties"), parameters)
     return Template(tuple(entries))
 
 
 def _egress_items(value: Any, node: tuple[Key, ...], depth: int) -> Iterator[tuple[tuple[Key, ...], dict[str, Any]]]:
     """Yield the mappings of a SecurityGroupEgress list, through `Fn::If` on the list or on its items."""
-    if isinstance(value, list):
+    if type(value) is list:
         for index, item in enumerate(value):
-            yield from _egress_item(item, node + (index,), depth)
+            if type(item) is dict and "Fn::If" not in item and "Ref" not in item:
+                yield node + (index,), item
+            else:
+                yield from _egress_item(item, node + (index,), depth)
     elif isinstance(value, dict) and depth < MAX_INTRINSIC_DEPTH:
         for branch, choice in _if_branches(value) or ():
             yield from _egress_items(branch, node + ("Fn::If", choice), depth + 1)
@@ -228,35 +241,46 @@ def _if_branches(value: dict[str, Any]) -> list[tuple[Any, int]] | None:
     return [(arguments[1], 1), (arguments[2], 2)]
 
 
-_ENTRY_FIELDS = ("IpProtocol", "FromPort", "ToPort") + DESTINATIONS
-_LITERALS = (str, int, float)
+_PLAIN = frozenset((str, int, float, bool, Unset))  # values that need no resolving (MISSING is an Unset)
 
 
-def _entries(resource: str, entry: dict[str, Any], place: Place, parameters: dict[str, Any]) -> list[EgressEntry]:
+def _entries(resource: str, entry: dict[str, Any], source: Source, node: tuple[Key, ...],
+             parameters: dict[str, Any]) -> list[EgressEntry]:
     """Return the entry once per combination of the conditions its values use (once when they use none)."""
-    raw = [entry.get(name, MISSING) for name in _ENTRY_FIELDS]
-    if all(isinstance(value, _LITERALS) or value is MISSING for value in raw):
-        return [_entry(resource, place, raw)]
+    get = entry.get
+    raw = [get("IpProtocol", MISSING), get("FromPort", MISSING), get("ToPort", MISSING)]
+    plain = True
+    for value in raw:
+        if type(value) not in _PLAIN:
+            plain = False
+    for kind in DESTINATIONS:
+        value = get(kind, MISSING)
+        raw.append(value)
+        if type(value) not in _PLAIN:
+            plain = False
+    if plain:
+        return [_entry(resource, source, node, raw)]
     conditions = sorted(_conditions(raw))
     if len(conditions) > MAX_CONDITIONS:
         return []  # unresolvable: not reported
     variants: dict[EgressEntry, None] = {}
     for choices in itertools.product((True, False), repeat=len(conditions)):
         chosen = dict(zip(conditions, choices))
-        values = [_resolve(value, parameters, chosen, 0) for value in raw]
-        variants.setdefault(_entry(resource, place, values))
+        variants.setdefault(_entry(resource, source, node, [_resolve(v, parameters, chosen, 0) for v in raw]))
     return list(variants)
 
 
-def _entry(resource: str, place: Place, values: list[Any]) -> EgressEntry:
-    protocol, from_port, to_port = values[0], values[1], values[2]
-    destinations = tuple(
-        Destination(kind, cidr(value) if kind in ("CidrIp", "CidrIpv6") else _text(value))
-        for kind, value in zip(DESTINATIONS, values[3:])
-        if value is not MISSING and value is not None
-    )
-    return EgressEntry(resource, place, protocol_number(_present(protocol)), port_number(_present(from_port)),
-                       port_number(_present(to_port)), destinations)
+def _entry(resource: str, source: Source, node: tuple[Key, ...], values: list[Any]) -> EgressEntry:
+    """Return the entry of resolved values: protocol, FromPort, ToPort, then one per kind of DESTINATIONS."""
+    destinations = []
+    for index in range(3, 3 + len(DESTINATIONS)):
+        value = values[index]
+        if value is MISSING or value is None:
+            continue
+        kind = DESTINATIONS[index - 3]
+        destinations.append(Destination(kind, cidr(value) if index < 5 else _text(value)))
+    return EgressEntry(resource, source, node, protocol_number(values[0]), port_number(_present(values[1])),
+                       port_number(_present(values[2])), tuple(destinations))
 
 
 def _present(value: Any) -> Any:
@@ -264,7 +288,7 @@ def _present(value: Any) -> Any:
 
 
 def _text(value: Any) -> str | Unset:
-    return value if isinstance(value, Unset) else str(value) if isinstance(value, _LITERALS) else UNKNOWN
+    return value if type(value) is Unset else str(value) if isinstance(value, (str, int, float)) else UNKNOWN
 
 
 def _conditions(values: list[Any]) -> set[str]:
@@ -286,7 +310,7 @@ def _resolve(value: Any, parameters: dict[str, Any], chosen: dict[str, bool], de
     """Return the literal a value stands for under the chosen conditions, MISSING, or UNKNOWN."""
     if value is MISSING or value is None:
         return MISSING
-    if isinstance(value, _LITERALS):
+    if isinstance(value, (str, int, float)):
         return value
     if not isinstance(value, dict) or len(value) != 1 or depth > MAX_INTRINSIC_DEPTH:
         return UNKNOWN
@@ -296,7 +320,7 @@ def _resolve(value: Any, parameters: dict[str, Any], chosen: dict[str, bool], de
             return MISSING
         parameter = parameters.get(name) if isinstance(name, str) else None
         default = parameter.get("Default") if isinstance(parameter, dict) else None
-        return default if isinstance(default, _LITERALS) else UNKNOWN
+        return default if isinstance(default, (str, int, float)) else UNKNOWN
     arguments = value.get("Fn::If")
     if isinstance(arguments, list) and len(arguments) == 3 and arguments[0] in chosen:
         return _resolve(arguments[1] if chosen[arguments[0]] else arguments[2], parameters, chosen, depth + 1)
@@ -306,10 +330,11 @@ def _resolve(value: Any, parameters: dict[str, Any], chosen: dict[str, bool], de
 # --- the account model --------------------------------------------------------------------------------
 
 @dataclass(frozen=True, slots=True)
-class Permission:
-    """One permission of a security group, as describe-security-groups prints it (`IpPermission`)."""
+class Permission(Located):
+    """One permission of a security group (an `IpPermission`); its node is the permission's mapping."""
 
-    place: Place  # the permission's mapping
+    source: Source
+    node: tuple[Key, ...]
     protocol: int | Unset
     from_port: int | Unset
     to_port: int | Unset
@@ -323,12 +348,13 @@ class Permission:
 
 
 @dataclass(frozen=True, slots=True)
-class SecurityGroup:
-    """A security group of account data, with its inbound and outbound permissions."""
+class SecurityGroup(Located):
+    """A security group of account data, with its inbound and outbound permissions; its node is its mapping."""
 
     group_id: str
     name: str
-    place: Place  # the group's mapping
+    source: Source
+    node: tuple[Key, ...]
     ingress: tuple[Permission, ...]
     egress: tuple[Permission, ...]
 
@@ -342,6 +368,7 @@ class Account:
 
 def account_model(data: Any, file: str, lines: Lines) -> Account:
     """Return the security groups of `{"SecurityGroups": [...]}` (or of the bare list)."""
+    source = Source(file, lines)
     groups, node = (data.get("SecurityGroups"), ("SecurityGroups",)) if isinstance(data, dict) else (data, ())
     if not isinstance(groups, list):
         return Account(())
@@ -353,19 +380,21 @@ def account_model(data: Any, file: str, lines: Lines) -> Account:
         found.append(SecurityGroup(
             group_id=_name(group.get("GroupId")),
             name=_name(group.get("GroupName")),
-            place=Place(file, here, lines),
-            ingress=_permissions(group.get("IpPermissions"), here + ("IpPermissions",), file, lines),
-            egress=_permissions(group.get("IpPermissionsEgress"), here + ("IpPermissionsEgress",), file, lines),
+            source=source,
+            node=here,
+            ingress=_permissions(group.get("IpPermissions"), source, here + ("IpPermissions",)),
+            egress=_permissions(group.get("IpPermissionsEgress"), source, here + ("IpPermissionsEgress",)),
         ))
     return Account(tuple(found))
 
 
-def _permissions(value: Any, node: tuple[Key, ...], file: str, lines: Lines) -> tuple[Permission, ...]:
+def _permissions(value: Any, source: Source, node: tuple[Key, ...]) -> tuple[Permission, ...]:
     if not isinstance(value, list):
         return ()
     return tuple(
         Permission(
-            place=Place(file, node + (index,), lines),
+            source=source,
+            node=node + (index,),
             protocol=protocol_number(permission.get("IpProtocol", MISSING)),
             from_port=port_number(_present(permission.get("FromPort", MISSING))),
             to_port=port_number(_present(permission.get("ToPort", MISSING))),

@@ -6,7 +6,7 @@ import re
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from rulebase.model import Example, Location, Problem, Section
+from rulebase.model import CodeBlock, Example, Location, Problem, Section
 
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt
@@ -44,10 +44,22 @@ def parse_hl_lines(spec: str) -> tuple[int, ...] | None:
     return tuple(sorted(set(lines)))
 
 
+def code_blocks(markdown: str, path: str, first_line: int = 1) -> tuple[CodeBlock, ...]:
+    """Return the fenced code blocks of any Markdown text (a guide, say) whose first line is `first_line`."""
+    return _code_blocks(_markdown().parse(markdown), path, first_line)
+
+
+def _code_blocks(tokens: list, path: str, body_line: int) -> tuple[CodeBlock, ...]:
+    return tuple(
+        CodeBlock(t.info.strip().split(" ")[0].lower(), t.content, Location(path, file_line(body_line, t.map[0]) + 1))
+        for t in tokens if t.type == "fence" and t.map
+    )
+
+
 def parse_body(
     body: str, body_line: int, path: str, rule_id: str, language: str
-) -> tuple[tuple[Section, ...], tuple[Example, ...], tuple[Problem, ...]]:
-    """Return the sections, examples and format problems of a rule page's Markdown body.
+) -> tuple[tuple[Section, ...], tuple[Example, ...], tuple[Problem, ...], tuple[CodeBlock, ...]]:
+    """Return the sections, examples, format problems and code blocks of a rule page's Markdown body.
 
     `body_line` is the file line of the body's first line, so every location is a file line.
     """
@@ -113,4 +125,4 @@ def parse_body(
             problems.append(Problem(Location(path, fence_line), f"hl_lines names line {expected[-1]} but the example has {code_lines} lines"))
         counters[kind] += 1
         examples.append(Example(rule_id, language, kind, counters[kind], syntax, code, location, expected))  # type: ignore[arg-type]
-    return tuple(sections), tuple(examples), tuple(problems)
+    return tuple(sections), tuple(examples), tuple(problems), _code_blocks(tokens, path, body_line)

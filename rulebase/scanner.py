@@ -84,12 +84,14 @@ def scan_source(
     *,
     lang: str = "en",
     catalog: Catalog | None = None,
+    plan: Plan | None = None,
 ) -> ScanResult:
     """Return the findings of one in-memory document (`syntax` "yaml", "json" or None); lines count from its start.
 
     Unlike `scan`, text that is neither a template nor account data is a problem: an example must be one.
+    A `plan` made once (see `make_plan`) saves re-selecting the checks for every document.
     """
-    plan = make_plan(catalog, rules, lang, DEFAULT_MAX_BYTES)
+    plan = plan or make_plan(catalog, rules, lang, DEFAULT_MAX_BYTES)
     document = read_text(text, path, syntax)
     if isinstance(document, Problem):
         return ScanResult((), (document,))

@@ -81,18 +81,42 @@ class Report:
 
 # --- one example ----------------------------------------------------------------------------------
 
-def run_example(rule: Rule, example: Example) -> ExampleResult:
+def run_example(rule: Rule, example: Example, scanner: ExampleScanner | None = None) -> ExampleResult:
     """Return the verdict on one example, scanned alone as the file type its fence names."""
-    from rulebase.scanner import scan_source
-
-    result = scan_source(example.code, example.location.path, example.syntax)
-    if result.problems:
-        reasons = "; ".join(f"line {p.location.line}: {p.message}" if p.location.line else p.message
-                            for p in result.problems)
+    findings, problems = (scanner or ExampleScanner()).scan(example)
+    if problems:
+        reasons = "; ".join(f"line {p.location.line}: {p.message}" if p.location.line else p.message for p in problems)
         return ExampleResult(rule, example, (), (), (f"cannot be scanned as {example.syntax}: {reasons}",))
-    mine = tuple(sorted({f.location.line for f in result.findings if f.rule_id == rule.id}))
-    others = tuple(f for f in result.findings if f.rule_id != rule.id)
+    mine = tuple(sorted({f.location.line for f in findings if f.rule_id == rule.id}))
+    others = tuple(f for f in findings if f.rule_id != rule.id)
     return ExampleResult(rule, example, mine, others, tuple(_verdict(example, mine)))
+
+
+class ExampleScanner:
+    """Scans examples with every check of a catalog, once per distinct code (translations repeat the English code)."""
+
+    def __init__(self, catalog: Catalog | None = None) -> None:
+        from rulebase.checks import REGISTRY
+        from rulebase.scanner import make_plan
+
+        if catalog is None:
+            self.plan = make_plan(None, None, "en", 0)
+        else:  # a rule without a check is reported by registry_problems; its examples then fail, the rest run
+            from rulebase.scanner import Plan
+
+            ids = [rule.id for rule in catalog if rule.id in REGISTRY]
+            self.plan = Plan(tuple(REGISTRY[i] for i in ids), {i: (catalog[i].severity, catalog[i].title()) for i in ids})
+        self._seen: dict[tuple[str, str], tuple[tuple[Finding, ...], tuple[Problem, ...]]] = {}
+
+    def scan(self, example: Example) -> tuple[tuple[Finding, ...], tuple[Problem, ...]]:
+        """Return the findings and problems of one example, its lines counted from the example's first line."""
+        from rulebase.scanner import scan_source
+
+        key = (example.syntax, example.code)
+        if key not in self._seen:
+            result = scan_source(example.code, example.location.path, example.syntax, plan=self.plan)
+            self._seen[key] = (result.findings, result.problems)
+        return self._seen[key]
 
 
 def _verdict(example: Example, reported: tuple[int, ...]) -> Iterable[str]:
@@ -129,6 +153,7 @@ def verify_catalog(
 ) -> Report:
     """Return the report on the catalog: its examples, its translations, its CLI commands and its checks."""
     from rulebase.awscli import check_command, find_commands
+    from rulebase.pages import code_blocks
 
     report = Report(problems=list(catalog.problems), rules=len(catalog))
     report.languages = len({lang for rule in catalog for lang in rule.languages})
@@ -140,8 +165,9 @@ def verify_catalog(
         examples = progress(examples, len(work))
     english: dict[tuple[str, str, int], ExampleResult] = {}
     results = []
+    scanner = ExampleScanner(catalog)
     for example in examples:
-        result = run_example(by_example[id(example)], example)
+        result = run_example(by_example[id(example)], example, scanner)
         if example.language == "en":
             english[(result.rule.id, example.kind, example.index)] = result
         results.append(result)
@@ -152,12 +178,11 @@ def verify_catalog(
         lint_failures = lint_examples([(r.rule, r.example) for r in results if r.rule.kind == "iac"])
         results = [_with_failures(r, lint_failures.get(id(r.example), ())) for r in results]
     report.results = results
-    pages = [(page.body, page.path, page.body_line) for rule in catalog for page in rule.pages.values()]
+    blocks = [block for rule in catalog for page in rule.pages.values() for block in page.code_blocks]
     if docs is not None:
-        pages += [(p.read_text(encoding="utf-8"), _relative(p), 1) for p in sorted(docs.rglob("*.md"))]
-    for text, path, line in pages:
-        for command in find_commands(text, path, line):
-            report.problems += check_command(command)
+        blocks += [b for p in sorted(docs.rglob("*.md")) for b in code_blocks(p.read_text(encoding="utf-8"), _relative(p))]
+    for command in find_commands(blocks):
+        report.problems += check_command(command)
     return report
 
 

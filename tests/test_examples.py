@@ -9,6 +9,7 @@ import pytest
 from rulebase.awscli import check_command, find_commands
 from rulebase.catalog import load_catalog
 from rulebase.model import Example, Rule
+from rulebase.pages import code_blocks
 from rulebase.templatelint import lint_examples
 from rulebase.verify import agreement, registry_problems, run_example
 
@@ -45,13 +46,14 @@ def test_example(rule: Rule, example: Example, cfn_lint_failures: dict[int, tupl
 
 @pytest.mark.parametrize(("rule", "page"), PAGES, ids=[f"{r.id}[{p.language}-cli]" for r, p in PAGES])
 def test_page_cli_commands(rule: Rule, page) -> None:
-    problems = [p.format() for c in find_commands(page.body, page.path, page.body_line) for p in check_command(c)]
+    problems = [p.format() for c in find_commands(page.code_blocks) for p in check_command(c)]
     assert problems == []
 
 
 @pytest.mark.parametrize("guide", GUIDES, ids=[str(p.relative_to(ROOT)) for p in GUIDES])
 def test_guide_cli_commands(guide: Path) -> None:
-    problems = [p.format() for c in find_commands(guide.read_text(encoding="utf-8"), str(guide)) for p in check_command(c)]
+    blocks = code_blocks(guide.read_text(encoding="utf-8"), str(guide.relative_to(ROOT)))
+    problems = [p.format() for c in find_commands(blocks) for p in check_command(c)]
     assert problems == []
 
 

@@ -15,5 +15,5 @@ def check(account: Account) -> Iterator[Violation]:
     """Yield each security group named `default` that has any inbound or outbound permission."""
     for group in account.groups:
         if group.name == "default" and (group.ingress or group.egress):
-            yield Violation(group.place.location(), group.group_id,
+            yield Violation(group.location(), group.group_id,
                             f"IpPermissions {len(group.ingress)}, IpPermissionsEgress {len(group.egress)}")

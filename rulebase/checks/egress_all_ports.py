@@ -19,7 +19,7 @@ def check(account: Account) -> Iterator[Violation]:
     for group in account.groups:
         for permission in group.egress:
             if permission.reaches_anywhere() and opens_every_port(permission):
-                yield Violation(permission.place.location(), group.group_id, _detail(permission))
+                yield Violation(permission.location(), group.group_id, _detail(permission))
 
 
 def opens_every_port(permission: Permission) -> bool:

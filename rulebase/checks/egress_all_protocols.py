@@ -15,4 +15,4 @@ def check(template: Template) -> Iterator[Violation]:
     """Yield each egress entry whose protocol is -1, unless its only destination is loopback."""
     for entry in template.egress:
         if entry.protocol == ALL_PROTOCOLS and entry.only_loopback() is False:
-            yield Violation(entry.place.location("IpProtocol"), entry.resource, "IpProtocol -1")
+            yield Violation(entry.location("IpProtocol"), entry.resource, "IpProtocol -1")

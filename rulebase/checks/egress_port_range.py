@@ -19,7 +19,7 @@ def check(template: Template) -> Iterator[Violation]:
         low, high = entry.from_port, entry.to_port
         if low is MISSING or high is MISSING:
             missing = " and ".join(name for name, port in (("FromPort", low), ("ToPort", high)) if port is MISSING)
-            yield Violation(entry.place.location(), entry.resource,
+            yield Violation(entry.location(), entry.resource,
                             f"IpProtocol {describe_protocol(entry.protocol)}, {missing} missing")
         elif low is not UNKNOWN and high is not UNKNOWN and low != high:
-            yield Violation(entry.place.location("FromPort"), entry.resource, f"FromPort {low} / ToPort {high}")
+            yield Violation(entry.location("FromPort"), entry.resource, f"FromPort {low} / ToPort {high}")

@@ -23,9 +23,11 @@ _scan_once = JSONDecoder().scan_once
 _WS = re.compile(r"[ \t\n\r]*")
 _KEY = re.compile(r'[ \t\n\r]*"((?:[^"\\\x00-\x1f]|\\.)*)"[ \t\n\r]*:[ \t\n\r]*', re.DOTALL)
 _NEXT = re.compile(r"[ \t\n\r]*([,\]}])")
+_NEXT_KEY = re.compile(r'[ \t\n\r]*,[ \t\n\r]*"((?:[^"\\\x00-\x1f]|\\.)*)"[ \t\n\r]*:[ \t\n\r]*', re.DOTALL)
+_NEXT_ITEM = re.compile(r"[ \t\n\r]*,[ \t\n\r]*")
 _EMPTY = {"{": re.compile(r"[ \t\n\r]*}"), "[": re.compile(r"[ \t\n\r]*]")}
 _CLOSER = {"{": "}", "[": "]"}
-_BLOCK_BITS = 14  # newlines are counted per 16 KiB block, once
+_BLOCK_BITS = 12  # newlines are counted per 4 KiB block, once
 
 
 class _Malformed(Exception):
@@ -96,29 +98,26 @@ class JsonLines:
     def _read_on(self, state: _Container, step: Key) -> tuple[int, int] | None:
         """Read further children of a container until `step` is found or the container ends."""
         text, pos, children = self._text, state.resume, state.children
+        is_mapping = isinstance(children, dict)
         while True:
-            if state.pending:
-                _, pos = _scan_once(text, pos)
-                separator = _NEXT.match(text, pos)
-                if separator is None or separator.group(1) != ",":
-                    state.resume = -1
-                    return None
-                pos = separator.end()
-            if isinstance(children, dict):
-                match = _KEY.match(text, pos)
-                if match is None:
-                    state.resume = -1
-                    return None
+            if state.pending:  # skip the value of the last child read, then expect a comma
+                pos = _scan_once(text, pos)[1]
+                match = (_NEXT_KEY if is_mapping else _NEXT_ITEM).match(text, pos)
+            else:  # the first child
+                match = _KEY.match(text, pos) if is_mapping else _WS.match(text, pos)
+            if match is None:
+                state.resume = -1
+                return None
+            if is_mapping:
                 name = match.group(1)
                 if "\\" in name:
                     name = scanstring(text, match.start(1))[0]
                 found = (match.start(1) - 1, match.end())
-                children.setdefault(name, found)
+                children.setdefault(name, found)  # type: ignore[union-attr]
                 hit = name == step
             else:
-                start = _WS.match(text, pos).end()
-                found = (start, start)
-                children.append(found)
+                found = (match.end(), match.end())
+                children.append(found)  # type: ignore[union-attr]
                 hit = len(children) > step  # type: ignore[operator]
             state.resume, state.pending = found[1], True
             pos = found[1]
@@ -155,6 +154,7 @@ def _walk(text: str, pos: int, depth: int, containers: dict[int, _Container]) ->
     opener = text[pos:pos + 1]
     if depth >= INDEXED_DEPTH or opener not in _CLOSER:
         return _scan_once(text, pos)
+    deeper = depth + 1 < INDEXED_DEPTH  # whether the children's own children are recorded too
     empty = _EMPTY[opener].match(text, pos + 1)
     if opener == "{":
         mapping: dict[str, Any] = {}
@@ -162,46 +162,41 @@ def _walk(text: str, pos: int, depth: int, containers: dict[int, _Container]) ->
         containers[pos] = _Container(children, -1, False)
         if empty:
             return mapping, empty.end()
-        end = pos + 1
+        match = _KEY.match(text, pos + 1)
         while True:
-            match = _KEY.match(text, end)
             if match is None:
                 raise _Malformed
             name = match.group(1)
             if "\\" in name:
                 name = scanstring(text, match.start(1))[0]
-            children[name] = (match.start(1) - 1, match.end())  # the last of duplicate keys wins, as in json
-            mapping[name], end = _walk(text, match.end(), depth + 1, containers)
-            end = _next(text, end, "}")
-            if end < 0:
-                return mapping, -end
+            start = match.end()
+            children[name] = (match.start(1) - 1, start)  # the last of duplicate keys wins, as in json
+            mapping[name], end = _walk(text, start, depth + 1, containers) if deeper else _scan_once(text, start)
+            match = _NEXT_KEY.match(text, end)
+            if match is None:
+                return mapping, _close(text, end, "}")
     sequence: list[Any] = []
     items: list[tuple[int, int]] = []
     containers[pos] = _Container(items, -1, False)
     if empty:
         return sequence, empty.end()
-    end = pos + 1
+    start = _WS.match(text, pos + 1).end()
     while True:
-        start = _WS.match(text, end).end()
         items.append((start, start))
         item, end = _walk(text, start, depth + 1, containers)
         sequence.append(item)
-        end = _next(text, end, "]")
-        if end < 0:
-            return sequence, -end
+        match = _NEXT_ITEM.match(text, end)
+        if match is None:
+            return sequence, _close(text, end, "]")
+        start = match.end()
 
 
-def _next(text: str, pos: int, closer: str) -> int:
-    """Return the offset after the comma that comes next, or minus the offset after `closer`."""
+def _close(text: str, pos: int, closer: str) -> int:
+    """Return the offset after `closer`, which must come next."""
     match = _NEXT.match(text, pos)
-    if match is None:
+    if match is None or match.group(1) != closer:
         raise _Malformed
-    found = match.group(1)
-    if found == ",":
-        return match.end()
-    if found == closer:
-        return -match.end()
-    raise _Malformed
+    return match.end()
 
 
 def _standard(text: str) -> Any:

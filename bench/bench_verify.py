@@ -1,0 +1,114 @@
+"""Benchmark of `rulebase verify`: the real catalog (cfn-lint cache cold and warm), synthetic catalogs warm.
+
+    .venv/bin/python -m bench.bench_verify [--sizes 100 300 1000] [--runs 3]
+
+Synthetic catalogs copy the real rules under new ids, each example made distinct (a comment or trailing
+blanks on its first line, so no line moves). Their cfn-lint cache is warmed with the verdict of the example
+each one copies, since the edit cannot change it; the cold cost is measured on the real catalog.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from unittest import mock
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.synthetic import make_catalog, registry_for  # noqa: E402
+from rulebase import templatelint  # noqa: E402
+from rulebase.catalog import read_catalog  # noqa: E402
+from rulebase.verify import verify_catalog  # noqa: E402
+
+RULEBASE = [sys.executable, "-m", "rulebase.cli"]
+
+
+def whole_process(args: list[str], env: dict[str, str], runs: int) -> list[float]:
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        subprocess.run(RULEBASE + args, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, check=False)
+        times.append(time.perf_counter() - start)
+    return times
+
+
+def warm_synthetic_cache(catalog, origin: dict[str, str], real) -> None:
+    """Give each synthetic CloudFormation example the cached verdict of the real example it copies."""
+    version = templatelint._cfn_lint_version()
+    folder = templatelint.cache_dir()
+    real_pairs = [(r, e) for r in real if r.kind == "iac" for lang in r.languages for e in r.examples(lang)]
+    templatelint.lint_examples(real_pairs)
+    verdicts = {(r.id, e.language, e.kind, e.index): templatelint._read_cache(folder / f"{templatelint._key(version, e.code)}.json")
+                for r, e in real_pairs}
+    for rule in catalog:
+        if rule.kind != "iac":
+            continue
+        for lang in rule.languages:
+            for e in rule.examples(lang):
+                found = verdicts[(origin[rule.id], e.language, e.kind, e.index)]
+                templatelint._write_cache(folder / f"{templatelint._key(version, e.code)}.json", found or [])
+
+
+def bench_synthetic(size: int, runs: int, work: Path) -> dict[str, object]:
+    rules_dir = work / f"rules-{size}"
+    origin = make_catalog(rules_dir, size)
+    point = {new: templatelint.POINT_OF_EXAMPLE[real] for new, real in origin.items() if real in templatelint.POINT_OF_EXAMPLE}
+    with mock.patch("rulebase.checks.REGISTRY", registry_for(origin)), \
+            mock.patch.dict(templatelint.POINT_OF_EXAMPLE, point):
+        warm_synthetic_cache(read_catalog(rules_dir), origin, read_catalog(ROOT / "rules"))
+        times, examples, failed = [], 0, -1
+        for _ in range(runs):
+            start = time.perf_counter()
+            report = verify_catalog(read_catalog(rules_dir))
+            times.append(time.perf_counter() - start)
+            examples, failed = len(report.results), len(report.failures)
+    return {"rules": size, "examples": examples, "failures": failed, "median_s": statistics.median(times),
+            "min_s": min(times), "max_s": max(times)}
+
+
+def main(argv: list[str] | None = None) -> dict[str, object]:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="*", default=[1000])
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--json", action="store_true", help="print the figures as JSON")
+    args = parser.parse_args(argv)
+    work = Path(tempfile.mkdtemp(prefix="rulebase-bench-verify-"))
+    env = dict(os.environ, RULEBASE_CACHE_DIR=str(work / "cache"))
+    os.environ["RULEBASE_CACHE_DIR"] = env["RULEBASE_CACHE_DIR"]
+    try:
+        cold = []
+        for _ in range(args.runs):
+            shutil.rmtree(work / "cache", ignore_errors=True)
+            cold += whole_process(["verify", "rules", "--docs", "docs"], env, 1)
+        warm = whole_process(["verify", "rules", "--docs", "docs"], env, args.runs)
+        figures: dict[str, object] = {
+            "real_cold_s": statistics.median(cold), "real_cold_range": [min(cold), max(cold)],
+            "real_warm_s": statistics.median(warm), "real_warm_range": [min(warm), max(warm)],
+            "synthetic": [bench_synthetic(size, args.runs, work) for size in args.sizes],
+        }
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    if args.json:
+        print(json.dumps(figures))
+        return figures
+    print(f"real catalog, whole process, cfn-lint cache cold: {figures['real_cold_s']:.2f} s (target: none)")
+    print(f"real catalog, whole process, cfn-lint cache warm: {figures['real_warm_s']:.2f} s (target < 1 s)")
+    for row in figures["synthetic"]:  # type: ignore[union-attr]
+        per = row["median_s"] / row["rules"] * 1000
+        print(f"synthetic {row['rules']:>5} rules × 3 languages, {row['examples']} examples, warm: "
+              f"{row['median_s']:.2f} s (min {row['min_s']:.2f}, max {row['max_s']:.2f}; {per:.1f} ms a rule; "
+              f"{row['failures']} failures)")
+    return figures
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,165 @@
+"""The built site in a real browser: Debian's Chromium driven by playwright, against the site served locally.
+
+`make test` installs chromium and fonts-noto-cjk first (`make browser-deps`); these tests never skip.
+Screenshots of a rule page and of the index in each language go to build/screenshots/.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Iterator
+
+import pytest
+from playwright.sync_api import Browser, Page, expect, sync_playwright
+
+from rulebase.catalog import load_catalog
+from rulebase.model import LANGUAGES
+from site_support import RULES, SCREENSHOTS, built_site, serve
+
+CHROMIUM = "/usr/bin/chromium"
+FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+         # Only the local site: Material's requests for the GitHub repository's facts fail at once.
+         "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"]
+CATALOG = load_catalog(RULES)
+DEFAULT_SG = "aws-ec2-default-security-group-restricts-all-traffic"
+ALL_PORTS = "aws-ec2-security-group-egress-all-ports"
+
+
+@pytest.fixture(scope="module")
+def base_url() -> str:
+    build = built_site()
+    assert build.returncode == 0, build.stderr
+    return serve(build.site)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    yield page
+    context.close()
+    assert errors == []
+
+
+def search(page: Page, query: str) -> None:
+    box = page.locator("input.md-search__input")
+    box.click()
+    box.fill(query)
+    box.press("End")  # Material reads the query on keyup
+
+
+def test_japanese_search_finds_the_japanese_rule_page(page: Page, base_url: str) -> None:
+    page.goto(f"{base_url}/ja/")
+    search(page, "デフォルト セキュリティグループ")
+    results = page.locator(".md-search-result__item > a")
+    expect(results.first).to_be_visible()
+    paths = results.evaluate_all("links => links.map(a => new URL(a.href).pathname)")
+    assert f"/ja/rules/{DEFAULT_SG}/" in paths
+    assert all(path.startswith("/ja/") for path in paths)
+    results.nth(paths.index(f"/ja/rules/{DEFAULT_SG}/")).click()
+    expect(page).to_have_url(re.compile(re.escape(f"{base_url}/ja/rules/{DEFAULT_SG}/")))
+    expect(page.locator("h1")).to_contain_text(CATALOG[DEFAULT_SG].title("ja"))
+
+
+def test_french_search_with_accents_stays_in_french(page: Page, base_url: str) -> None:
+    page.goto(f"{base_url}/fr/")
+    search(page, "défaut")
+    results = page.locator(".md-search-result__item > a")
+    expect(results.first).to_be_visible()
+    paths = results.evaluate_all("links => links.map(a => new URL(a.href).pathname)")
+    assert f"/fr/rules/{DEFAULT_SG}/" in paths
+    assert all(path.startswith("/fr/") for path in paths)
+
+
+def test_index_filters_narrow_the_table(page: Page, base_url: str) -> None:
+    page.goto(f"{base_url}/en/rules/")
+    rows = page.locator(".rb-index tbody tr:visible")
+    count = page.locator("[data-rb-count]")
+    total = len(CATALOG)
+    expect(rows).to_have_count(total)
+
+    page.select_option("select[data-filter=severity]", "high")
+    high = sorted(r.id for r in CATALOG if r.severity == "high")
+    expect(rows).to_have_count(len(high))
+    assert sorted(rows.evaluate_all("rows => rows.map(r => r.dataset.rule)")) == high
+    expect(count).to_have_text(f"{len(high)} of {total} rules shown")
+    assert "severity=high" in page.url  # a filtered list can be shared
+
+    page.select_option("select[data-filter=severity]", "")
+    page.select_option("select[data-filter=kind]", "iac")
+    page.locator("input[data-filter=text]").fill("port range")
+    expect(rows).to_have_count(1)
+    expect(rows.first).to_have_attribute("data-rule", "cloudformation-aws-security-group-egress-with-port-range")
+
+    page.select_option("select[data-filter=frameworks]", "aws-security-hub")
+    expect(rows).to_have_count(0)
+    expect(page.locator("[data-rb-empty]")).to_be_visible()
+
+    page.locator(".rb-filters button[type=reset]").click()
+    expect(rows).to_have_count(total)
+    expect(count).to_have_text(f"{total} of {total} rules shown")
+
+
+def test_index_filter_from_the_address_and_folded_text(page: Page, base_url: str) -> None:
+    page.goto(f"{base_url}/fr/rules/?frameworks=aws-security-hub")
+    rows = page.locator(".rb-index tbody tr:visible")
+    expected = [r.id for r in CATALOG if "aws-security-hub" in r.frameworks]
+    expect(rows).to_have_count(len(expected))
+    page.select_option("select[data-filter=frameworks]", "")
+    page.locator("input[data-filter=text]").fill("DEFAUT DU VPC")  # no accent, upper case
+    expect(rows).to_have_count(1)
+    expect(rows.first).to_have_attribute("data-rule", DEFAULT_SG)
+
+
+def test_switcher_goes_from_french_to_the_same_rule_in_japanese(page: Page, base_url: str) -> None:
+    page.goto(f"{base_url}/fr/rules/{DEFAULT_SG}/")
+    page.locator(".md-header__option .md-select").hover()
+    page.locator("a.md-select__link[hreflang=ja]").click()
+    expect(page).to_have_url(f"{base_url}/ja/rules/{DEFAULT_SG}/")
+    expect(page.locator("h1")).to_contain_text(CATALOG[DEFAULT_SG].title("ja"))
+
+
+@pytest.mark.parametrize(("old", "rule_id"), [
+    ("/fr/security_monitoring/default_rules/cfd-f0b-f05/", ALL_PORTS),
+    ("/ja/rx9-tkr-e6b/", DEFAULT_SG),
+    ("/en/rules/cfd-f0b-f05/", ALL_PORTS),
+])
+def test_old_address_lands_on_the_rule_page(page: Page, base_url: str, old: str, rule_id: str) -> None:
+    lang = old.split("/")[1]
+    page.goto(f"{base_url}{old}")
+    expect(page).to_have_url(f"{base_url}/{lang}/rules/{rule_id}/")
+    expect(page.locator("h1")).to_contain_text(CATALOG[rule_id].title(lang))
+
+
+def test_examples_have_a_copy_button_and_highlighted_lines(page: Page, base_url: str) -> None:
+    page.goto(f"{base_url}/en/rules/{DEFAULT_SG}/")
+    blocks = page.locator(".md-content pre")
+    expect(page.locator(".md-content pre button.md-code__button[data-md-type=copy]")).to_have_count(blocks.count())
+    highlighted = page.locator("#non-compliant ~ .highlight .hll")
+    expected = sum(len(e.expected_lines) for e in CATALOG[DEFAULT_SG].examples("en") if e.kind == "non-compliant")
+    expect(highlighted).to_have_count(expected)
+    expect(highlighted.first).to_be_visible()
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_screenshots_of_a_rule_page_and_the_index(page: Page, base_url: str, lang: str) -> None:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.goto(f"{base_url}/{lang}/rules/{DEFAULT_SG}/")
+    expect(page.locator(".rb-meta")).to_be_visible()
+    page.screenshot(path=SCREENSHOTS / f"rule-{lang}.png", full_page=True)
+    page.goto(f"{base_url}/{lang}/rules/{DEFAULT_SG}/#non-compliant")
+    page.screenshot(path=SCREENSHOTS / f"rule-{lang}-non-compliant.png")
+    page.goto(f"{base_url}/{lang}/rules/")
+    expect(page.locator(".rb-index tbody tr")).to_have_count(len(CATALOG))
+    page.screenshot(path=SCREENSHOTS / f"index-{lang}.png", full_page=True)
+    assert (SCREENSHOTS / f"rule-{lang}.png").stat().st_size > 10_000

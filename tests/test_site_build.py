@@ -1,0 +1,208 @@
+"""The built site, as `make site` builds it: pages, redirects, index, highlighting, links, search, strictness."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from html import unescape
+from pathlib import Path
+
+import pytest
+
+from generator.i18n import LABELS
+from rulebase.catalog import Catalog, load_catalog
+from rulebase.export import export_csv, export_json
+from rulebase.model import LANGUAGES
+from site_support import RULES, Build, built_site, links, refresh_target, resolve, run_build, url_path
+
+CATALOG = load_catalog(RULES)
+RULE_PAGES = [(rule.id, lang) for rule in CATALOG for lang in LANGUAGES]
+REDIRECTS = [
+    (f"/{lang}/rules/{legacy}/", rule.id, lang) for rule in CATALOG for legacy in rule.legacy_ids for lang in LANGUAGES
+] + [(f"/{lang}/{alias}/", rule.id, lang) for rule in CATALOG for alias in rule.aliases for lang in LANGUAGES]
+GUIDE = "guides/close-default-security-group"
+DEFAULT_SG = "aws-ec2-default-security-group-restricts-all-traffic"
+
+
+@pytest.fixture(scope="module")
+def build() -> Build:
+    done = built_site()
+    assert done.returncode == 0, done.stderr
+    return done
+
+
+@pytest.fixture(scope="module")
+def site(build: Build) -> Path:
+    return build.site
+
+
+def read(site: Path, url: str) -> str:
+    return (site / url.lstrip("/") / "index.html").read_text(encoding="utf-8")
+
+
+def test_strict_build_passes_without_a_warning(build: Build) -> None:
+    assert "WARNING" not in build.stderr and "ERROR" not in build.stderr, build.stderr
+    for lang in LANGUAGES:
+        assert f"built {lang} in " in build.stderr
+    assert "(generator " in build.stderr
+
+
+@pytest.mark.parametrize(("rule_id", "lang"), RULE_PAGES)
+def test_every_rule_has_a_page_in_every_language(site: Path, rule_id: str, lang: str) -> None:
+    rule = CATALOG[rule_id]
+    html = read(site, f"/{lang}/rules/{rule_id}/")
+    assert f'<html lang="{lang}"' in html
+    assert f"<title>{rule.title(lang)} - rulebase</title>" in unescape(html)
+    assert f'<link rel="canonical" href="https://rulebase.dev/{lang}/rules/{rule_id}/">' in html
+    for section in rule.page(lang).sections:
+        assert f'<h2 id="{section.anchor}">' in html
+    assert f'href="https://github.com/rulebase/rulebase/blob/main/rules/{rule_id}/{lang}.md"' in html
+    assert f'href="https://github.com/rulebase/rulebase/edit/main/rules/{rule_id}/{lang}.md"' in html
+
+
+@pytest.mark.parametrize(("url", "rule_id", "lang"), REDIRECTS)
+def test_every_earlier_id_and_alias_redirects_to_the_rule(site: Path, url: str, rule_id: str, lang: str) -> None:
+    target = refresh_target(read(site, url))
+    assert target is not None, f"{url} is not a redirect page"
+    assert resolve(site, url, target) == site / lang / "rules" / rule_id / "index.html"
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_index_lists_every_rule_and_links_its_page(site: Path, lang: str) -> None:
+    html = read(site, f"/{lang}/rules/")
+    listed = re.findall(r'<tr data-rule="([^"]+)"', html)
+    assert sorted(listed) == sorted(CATALOG.ids)
+    for rule in CATALOG:
+        assert f'<a href="{rule.id}/">{rule.title(lang)}</a>' in unescape(html)
+    assert '<form class="rb-filters" data-rb-filters' in html
+    assert 'src="../assets/rulebase/rulebase.js"' in html
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_index_downloads_are_the_exported_metadata(site: Path, lang: str) -> None:
+    assert (site / lang / "rules" / "catalog.json").read_text(encoding="utf-8") == export_json(CATALOG)
+    assert (site / lang / "rules" / "catalog.csv").read_text(encoding="utf-8") == export_csv(CATALOG)
+
+
+def code_blocks(section_html: str) -> list[tuple[str, list[int]]]:
+    """Return each highlighted example of a section: its text and the numbers of its highlighted lines."""
+    blocks = []
+    for block in re.findall(r'<div class="language-(?:yaml|json) highlight">(.*?)</code></pre></div>', section_html,
+                            flags=re.DOTALL):
+        lines = block.split('<span id="__span-')[1:]
+        highlighted = [n for n, line in enumerate(lines, 1) if 'class="hll"' in line]
+        text = unescape(re.sub(r"<[^>]+>", "", "".join(line.split(">", 1)[1] for line in lines)))
+        blocks.append((text, highlighted))
+    return blocks
+
+
+def section_html(html: str, anchor: str) -> str:
+    start = html.index(f'<h2 id="{anchor}">')
+    end = html.find("<h2 ", start + 1)
+    return html[start:end]
+
+
+@pytest.mark.parametrize(("rule_id", "lang"), RULE_PAGES)
+def test_examples_render_whole_with_exactly_the_hl_lines_highlighted(site: Path, rule_id: str, lang: str) -> None:
+    html = read(site, f"/{lang}/rules/{rule_id}/")
+    examples = CATALOG[rule_id].page(lang).examples
+    for kind in ("compliant", "non-compliant"):
+        expected = [(e.code, list(e.expected_lines)) for e in examples if e.kind == kind]
+        assert code_blocks(section_html(html, kind)) == expected
+
+
+def test_every_link_of_the_site_leads_to_a_file(site: Path) -> None:
+    broken = []
+    for page in sorted(site.rglob("*.html")):
+        path = url_path(page, site)
+        for link in links(page.read_text(encoding="utf-8")):
+            if re.match(r"^(?:[a-z]+:|#|//)", link) or not link:
+                continue
+            if resolve(site, path, link) is None:
+                broken.append(f"{path}: {link}")
+    assert broken == []
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_the_default_group_rule_and_the_guide_link_each_other(site: Path, lang: str) -> None:
+    rule_url, guide_url = f"/{lang}/rules/{DEFAULT_SG}/", f"/{lang}/{GUIDE}/"
+    assert site / lang / GUIDE / "index.html" in {resolve(site, rule_url, link) for link in links(read(site, rule_url))}
+    assert site / lang / "rules" / DEFAULT_SG / "index.html" in {
+        resolve(site, guide_url, link) for link in links(read(site, guide_url))
+    }
+    index = f"/{lang}/rules/"  # the nav, on every page, has the guide
+    assert site / lang / GUIDE / "index.html" in {resolve(site, index, link) for link in links(read(site, index))}
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_language_switcher_links_the_same_page_in_each_language(site: Path, lang: str) -> None:
+    url = f"/{lang}/rules/{DEFAULT_SG}/"
+    switcher = dict(re.findall(r'<a href="([^"]+)" hreflang="([a-z]+)" lang="[a-z]+" class="md-select__link"',
+                               read(site, url)))
+    assert {other: resolve(site, url, href) for href, other in switcher.items()} == {
+        other: site / other / "rules" / DEFAULT_SG / "index.html" for other in LANGUAGES
+    }
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_each_language_has_its_own_search_index(site: Path, lang: str) -> None:
+    index = json.loads((site / lang / "search" / "search_index.json").read_text(encoding="utf-8"))
+    assert index["config"]["lang"] == [lang]
+    titles = {doc["title"] for doc in index["docs"]}
+    for rule in CATALOG:
+        assert rule.title(lang) in titles
+    others = {rule.title(other) for rule in CATALOG for other in LANGUAGES if other != lang}
+    assert not titles & (others - {rule.title(lang) for rule in CATALOG})
+    assert not any('"SecurityGroups"' in doc["text"] and "#metadata" in doc["location"] for doc in index["docs"])
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_sitemap_lists_the_rule_pages_at_their_public_address(site: Path, lang: str) -> None:
+    sitemap = (site / lang / "sitemap.xml").read_text(encoding="utf-8")
+    for rule in CATALOG:
+        assert f"<loc>https://rulebase.dev/{lang}/rules/{rule.id}/</loc>" in sitemap
+
+
+def test_root_sends_visitors_to_english(site: Path) -> None:
+    html = (site / "index.html").read_text(encoding="utf-8")
+    assert resolve(site, "/", refresh_target(html)) == site / "en" / "index.html"
+
+
+@pytest.fixture(scope="module")
+def partial_site(tmp_path_factory: pytest.TempPathFactory) -> tuple[Catalog, Path]:
+    """The French site of two real rules: one with no French page, one whose English page changed since."""
+    root = tmp_path_factory.mktemp("partial")
+    rules = root / "rules"
+    (rules / DEFAULT_SG).mkdir(parents=True)
+    shutil.copy(RULES / DEFAULT_SG / "en.md", rules / DEFAULT_SG / "en.md")
+    changed = "aws-ec2-security-group-egress-all-ports"
+    shutil.copytree(RULES / changed, rules / changed)
+    en = rules / changed / "en.md"
+    en.write_text(en.read_text(encoding="utf-8").replace("## Rationale {#rationale}",
+                                                         "One more sentence.\n\n## Rationale {#rationale}"),
+                  encoding="utf-8")
+    done = run_build(root / "site", "--lang", "fr", "--rules-dir", str(rules))
+    assert done.returncode == 0, done.stderr
+    assert "stale translation" in done.stderr  # said once, by the build, not as an MkDocs warning
+    return load_catalog(rules), root / "site"
+
+
+def test_missing_translation_falls_back_to_english_with_a_notice(partial_site: tuple[Catalog, Path]) -> None:
+    catalog, site = partial_site
+    html = read(site, f"/fr/rules/{DEFAULT_SG}/")
+    assert '<html lang="fr"' in html
+    assert '<div class="admonition warning">' in html and LABELS["fr"]["missing"] in unescape(html)
+    assert catalog[DEFAULT_SG].title("en") in unescape(html)
+    assert '<h2 id="rationale">Rationale' in html
+    assert resolve(site, f"/fr/rules/{DEFAULT_SG}/", "../../contributing/#translate") is not None
+    assert 'href="../../contributing/#translate"' in html
+
+
+def test_stale_translation_says_so_and_links_the_english_page(partial_site: tuple[Catalog, Path]) -> None:
+    _, site = partial_site
+    rule_id = "aws-ec2-security-group-egress-all-ports"
+    html = read(site, f"/fr/rules/{rule_id}/")
+    assert LABELS["fr"]["stale_title"] in unescape(html) and LABELS["fr"]["stale"] in unescape(html)
+    assert f'href="../../../en/rules/{rule_id}/"' in html
+    assert '<h2 id="rationale">Justification' in html

@@ -1,0 +1,218 @@
+"""The site generator's plain functions, without MkDocs: rule pages, notices, the index, redirects, nav."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from generator.build import Options, build_environment
+from generator.i18n import LABELS, framework_name
+from generator.index_page import fold, index_markdown
+from generator.redirects import dest_path, redirect_conflicts, redirect_map
+from generator.rule_page import escape_markdown, rule_file_path, rule_markdown, rule_url, translation_notice
+from generator.site import generated_pages, root_redirect, site_nav
+from rulebase.catalog import Catalog, load_catalog
+from rulebase.model import LANGUAGES
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_SG = "aws-ec2-default-security-group-restricts-all-traffic"
+ALL_PORTS = "aws-ec2-security-group-egress-all-ports"
+
+
+@pytest.fixture(scope="module")
+def catalog() -> Catalog:
+    return load_catalog(ROOT / "rules")
+
+
+@pytest.fixture(scope="module")
+def partial(tmp_path_factory: pytest.TempPathFactory) -> Catalog:
+    """A catalog made from real rule files: one rule in English only, one whose English page changed."""
+    root = tmp_path_factory.mktemp("rules")
+    english_only = root / DEFAULT_SG
+    english_only.mkdir()
+    shutil.copy(ROOT / "rules" / DEFAULT_SG / "en.md", english_only / "en.md")
+    changed = root / ALL_PORTS
+    shutil.copytree(ROOT / "rules" / ALL_PORTS, changed)
+    (changed / "ja.md").unlink()
+    en = changed / "en.md"
+    en.write_text(en.read_text(encoding="utf-8").replace("## Rationale {#rationale}",
+                                                         "A sentence added later.\n\n## Rationale {#rationale}"),
+                  encoding="utf-8")
+    return load_catalog(root)
+
+
+def page(catalog: Catalog, rule_id: str, lang: str) -> str:
+    rule = catalog[rule_id]
+    return rule_markdown(rule, lang, file_path=rule_file_path(rule, lang, catalog.root))
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_rule_page_has_title_panel_sections_in_order_and_metadata(catalog: Catalog, lang: str) -> None:
+    rule = catalog[DEFAULT_SG]
+    markdown = page(catalog, DEFAULT_SG, lang)
+    assert markdown.startswith("---\ntitle: ")
+    assert f"\n# {escape_markdown(rule.title(lang))}\n" in markdown
+    headings = re.findall(r"^## (.+)$", markdown, flags=re.MULTILINE)
+    expected = [f"{s.heading} {{#{s.anchor}}}" for s in rule.page(lang).sections]
+    assert headings == [*expected, f"{LABELS[lang]['run_heading']} {{#run}}",
+                        f"{LABELS[lang]['metadata_heading']} {{#metadata}}"]
+    assert '<span class="rb-badge rb-severity-high" data-severity="high">' in markdown
+    assert f"https://github.com/rulebase/rulebase/blob/main/rules/{DEFAULT_SG}/{lang}.md" in markdown
+    assert "<code>rx9-tkr-e6b</code>" in markdown
+    assert "CIS AWS Foundations v3.0.0: <code>5.4</code>" in markdown
+    assert "!!! warning" not in markdown
+
+
+def test_rule_page_keeps_every_example_fence_with_its_hl_lines(catalog: Catalog) -> None:
+    for rule in catalog:
+        for lang in LANGUAGES:
+            markdown = page(catalog, rule.id, lang)
+            for example in rule.examples(lang):
+                assert example.code in markdown
+            hl_lines = re.findall(r'^```(?:yaml|json) hl_lines="([^"]+)"$', markdown, flags=re.MULTILINE)
+            expected = [e for e in rule.examples(lang) if e.kind == "non-compliant"]
+            assert len(hl_lines) == len(expected), (rule.id, lang)
+
+
+def test_rule_page_metadata_block_is_the_rules_json(catalog: Catalog) -> None:
+    rule = catalog[DEFAULT_SG]
+    markdown = page(catalog, DEFAULT_SG, "fr")
+    block = markdown.split('??? abstract "JSON"', 1)[1]
+    text = re.search(r"```json\n(.*?)\n    ```", block, flags=re.DOTALL).group(1)
+    assert json.loads("\n".join(line.removeprefix("    ") for line in text.splitlines())) == rule.to_dict()
+
+
+def test_posture_and_iac_pages_show_the_command_that_runs_only_this_rule(catalog: Catalog) -> None:
+    assert f"rulebase scan security-groups.json --rule {DEFAULT_SG} --lang ja\n" in page(catalog, DEFAULT_SG, "ja")
+    iac = "cloudformation-aws-security-group-egress-with-port-range"
+    assert f"rulebase scan templates/ --rule {iac}\n" in page(catalog, iac, "en")
+
+
+def test_missing_translation_shows_english_with_a_notice(partial: Catalog) -> None:
+    rule = partial[DEFAULT_SG]
+    assert rule.translation_status("fr") == "missing"
+    markdown = page(partial, DEFAULT_SG, "fr")
+    assert markdown.count("!!! warning") == 1
+    assert f'!!! warning "{LABELS["fr"]["missing_title"]}"' in markdown
+    assert "[Traduire cette règle](../contributing.md#translate)" in markdown
+    assert "## Rationale {#rationale}" in markdown  # the English text
+    assert f"blob/main/rules/{DEFAULT_SG}/en.md" in markdown  # the file shown is en.md
+    assert "# VPC default security group does not restrict all traffic" in markdown
+
+
+def test_stale_translation_keeps_its_text_with_a_notice_and_a_link_to_english(partial: Catalog) -> None:
+    rule = partial[ALL_PORTS]
+    assert (rule.translation_status("fr"), rule.translation_status("ja")) == ("stale", "missing")
+    notice = translation_notice(rule, "fr")
+    assert notice == (f'!!! warning "{LABELS["fr"]["stale_title"]}"\n\n    {LABELS["fr"]["stale"]} '
+                      f"[Lire la page anglaise](../../../en/rules/{ALL_PORTS}/) · "
+                      "[Mettre à jour la traduction](../contributing.md#translate)")
+    markdown = page(partial, ALL_PORTS, "fr")
+    assert notice in markdown and f"# {escape_markdown(rule.title('fr'))}" in markdown
+    assert f"blob/main/rules/{ALL_PORTS}/fr.md" in markdown
+    assert translation_notice(rule, "en") == ""
+    assert LABELS["ja"]["missing"] in translation_notice(rule, "ja")
+
+
+def test_rule_file_path_keeps_grouping_folders(tmp_path: Path) -> None:
+    shutil.copytree(ROOT / "rules" / DEFAULT_SG, tmp_path / "aws" / "ec2" / DEFAULT_SG)
+    grouped = load_catalog(tmp_path)
+    assert rule_file_path(grouped[DEFAULT_SG], "ja", grouped.root) == f"rules/aws/ec2/{DEFAULT_SG}/ja.md"
+
+
+def test_titles_are_plain_text_in_markdown() -> None:
+    assert escape_markdown("Use `*` and <b> & [x] {#y}") == r"Use \`\*\` and &lt;b&gt; &amp; \[x\] \{\#y\}"
+
+
+def test_rule_url_is_what_sarif_help_uri_gives() -> None:
+    assert rule_url(DEFAULT_SG, "fr") == f"https://rulebase.dev/fr/rules/{DEFAULT_SG}/"
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_index_lists_every_rule_with_its_filter_values(catalog: Catalog, lang: str) -> None:
+    markdown = index_markdown(catalog, lang)
+    rows = re.findall(r'<tr data-rule="([^"]+)" data-severity="([^"]+)" data-kind="([^"]+)" '
+                      r'data-platform="([^"]+)" data-category="([^"]+)" data-frameworks="([^"]*)"', markdown)
+    assert sorted(rows) == sorted(
+        (r.id, r.severity, r.kind, r.platform, r.category, " ".join(r.frameworks)) for r in catalog
+    )
+    for rule in catalog:
+        assert f'<a href="{rule.id}/">' in markdown
+    assert '<a href="catalog.json" download>JSON</a>' in markdown
+    assert '<a href="catalog.csv" download>CSV</a>' in markdown
+    severities = [rule.severity for rule in catalog]
+    for severity in set(severities):
+        label = LABELS[lang][f"severity.{severity}"]
+        assert f'<option value="{severity}">{label} ({severities.count(severity)})</option>' in markdown
+    assert LABELS[lang]["shown"].format(shown=len(catalog), total=len(catalog)) in markdown
+
+
+def test_index_free_text_is_folded_like_the_javascript_folds_queries() -> None:
+    assert fold("Règle SÉCURITÉ") == "regle securite"
+    assert fold("ＡＷＳ セキュリティグループ") == fold("aws セキュリティグループ")
+    script = (ROOT / "generator" / "assets" / "rulebase.js").read_text(encoding="utf-8")
+    assert 'normalize("NFKD").replace(/[\\u0300-\\u036f]/g, "").toLowerCase()' in script
+
+
+def test_redirect_map_sends_earlier_ids_and_aliases_to_the_rule(catalog: Catalog) -> None:
+    redirects = redirect_map(catalog)
+    assert redirects["rules/rx9-tkr-e6b.md"] == f"rules/{DEFAULT_SG}.md"
+    assert redirects["rx9-tkr-e6b.md"] == f"rules/{DEFAULT_SG}.md"
+    assert redirects["security_monitoring/default_rules/cfd-f0b-f05.md"] == f"rules/{ALL_PORTS}.md"
+    assert redirects["security_monitoring/default_rules/security_group_egress.md"] == f"rules/{ALL_PORTS}.md"
+    assert redirects["rules/cfd-f0b-f05.md"] == f"rules/{ALL_PORTS}.md"
+    expected = {f"rules/{legacy}.md" for rule in catalog for legacy in rule.legacy_ids}
+    expected |= {f"{alias}.md" for rule in catalog for alias in rule.aliases}
+    assert set(redirects) == expected
+
+
+def test_redirect_that_would_overwrite_a_page_is_reported() -> None:
+    assert dest_path("rules/x.md") == "rules/x/index.html"
+    assert dest_path("rules/index.md") == "rules/index.html"
+    assert dest_path("index.md") == "index.html"
+    pages = ["index.html", "rules/index.html", "rules/a/index.html"]
+    redirects = {"rules.md": "rules/a.md", "old/a.md": "rules/a.md", "rules/a.md": "rules/b.md"}
+    assert redirect_conflicts(redirects, pages) == [
+        "redirect 'rules' -> 'rules/a.md' would overwrite the page 'rules/index.html'",
+        "redirect 'rules/a' -> 'rules/b.md' would overwrite the page 'rules/a/index.html'",
+    ]
+
+
+def test_generated_pages_are_the_index_and_one_page_per_rule(catalog: Catalog) -> None:
+    pages = generated_pages(catalog, "ja")
+    assert sorted(pages) == sorted(["rules/index.md", *(f"rules/{rule.id}.md" for rule in catalog)])
+
+
+def test_nav_is_localised_and_keeps_rule_pages_out() -> None:
+    assert site_nav("fr", ["guides/b.md", "guides/a.md"]) == [
+        "index.md", {"Règles": "rules/index.md"}, {"Guides": ["guides/a.md", "guides/b.md"]}, "contributing.md",
+    ]
+    assert site_nav("ja", []) == ["index.md", {"ルール": "rules/index.md"}, "contributing.md"]
+
+
+def test_root_page_sends_visitors_to_english() -> None:
+    html = root_redirect()
+    assert '<meta http-equiv="refresh" content="0; url=en/">' in html
+    assert '<link rel="canonical" href="en/">' in html
+
+
+def test_each_build_gets_its_language_through_the_environment(tmp_path: Path) -> None:
+    options = Options(tmp_path / "mkdocs.yml", tmp_path / "site", tmp_path / "docs", tmp_path / "rules", True, False)
+    assert build_environment("ja", options) == {
+        "RULEBASE_LANG": "ja",
+        "RULEBASE_DOCS_DIR": str(tmp_path / "docs" / "ja"),
+        "RULEBASE_SITE_DIR": str(tmp_path / "site" / "ja"),
+        "RULEBASE_SITE_URL": "https://rulebase.dev/ja/",
+        "RULEBASE_EDIT_URI": "edit/main/docs/ja/",
+        "RULEBASE_RULES_DIR": str(tmp_path / "rules"),
+    }
+
+
+def test_framework_names() -> None:
+    assert framework_name("cis-aws-foundations-v3.0.0") == "CIS AWS Foundations v3.0.0"
+    assert framework_name("aws-security-hub") == "AWS Security Hub"
+    assert framework_name("some-new-framework") == "some-new-framework"
