@@ -54,3 +54,11 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
         guides = [f.src_uri for f in files.documentation_pages() if f.src_uri.startswith("guides/")]
         config["nav"] = site.site_nav(lang, guides)
     return files
+
+
+@event_priority(100)  # before the search plugin reads the page
+def on_page_context(context: dict, page, config: MkDocsConfig, nav) -> dict:
+    with site.stopwatch():
+        # The page shows `rulebase_content` (overrides/partials/content.html); search reads the same text, fewer tags.
+        page.rulebase_content, page.content = site.split_for_search(page.content)
+    return context

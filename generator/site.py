@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 from contextlib import contextmanager
 from html import escape
@@ -74,6 +75,23 @@ def site_nav(lang: str, guides: list[str]) -> list[object]:
         nav.append({label(lang, "guides"): sorted(guides)})
     nav.append("contributing.md")
     return nav
+
+
+_CODE_BLOCK = re.compile(r'<div class="language-[\w-]+ highlight"><pre[^>]*>.*?<code[^>]*>(.*?)</code></pre></div>',
+                         re.DOTALL)
+_TAG = re.compile(r"<[^>]+>")
+_SEARCH_HINT = re.compile(r"""\s?data-search-\w+="[^"]+\"""")
+
+
+def split_for_search(html: str) -> tuple[str, str]:
+    """Return a page's HTML as shown (without the `data-search-*` hints) and as given to the search plugin.
+
+    The search plugin's copy has each highlighted code block reduced to the `<pre><code>` text the plugin keeps:
+    parsing Pygments' spans (thousands per rule page) to get that text took more than half of a large
+    catalog's build time (bench/bench_site.py). The plugin removes the hints from what it reads, as here.
+    """
+    shown = _SEARCH_HINT.sub("", html)
+    return shown, _CODE_BLOCK.sub(lambda m: f"<pre><code>{_TAG.sub('', m.group(1))}</code></pre>", html)
 
 
 def root_redirect(target: str = "en/") -> str:

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
+import re
 from collections import Counter
-from pathlib import PurePath
 from typing import TYPE_CHECKING, Any, Iterable
-from urllib.parse import quote
 
 from rulebase.model import SEVERITIES, SITE_URL, Finding, Problem, rule_url
 
@@ -25,6 +23,7 @@ SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 SARIF_LEVEL = {"critical": "error", "high": "error", "medium": "warning", "low": "note", "info": "note"}
 SECURITY_SEVERITY = {"critical": "9.5", "high": "8.0", "medium": "5.5", "low": "3.0"}
 
+_RULE_LINK = re.compile(r"\]\(\.\./([a-z0-9][a-z0-9-]*)/?\)")  # `[title](../<rule-id>/)` between rule pages
 _COLORS = {
     "critical": "\033[1;31m", "high": "\033[31m", "medium": "\033[33m", "low": "\033[36m", "info": "\033[2m",
     "error": "\033[1;31m", "path": "\033[1m", "rule": "\033[2m", "reset": "\033[0m",
@@ -40,9 +39,9 @@ def render(result: ScanResult, fmt: str = "text", *, catalog: Catalog | None = N
         return format_json(result)
     if fmt == "sarif":
         if catalog is None:
-            from rulebase.scanner import _shipped_catalog
+            from rulebase.scanner import default_catalog
 
-            catalog = _shipped_catalog()
+            catalog = default_catalog()
         return format_sarif(result, catalog, lang)
     raise ValueError(f"unknown format {fmt!r}: one of {', '.join(FORMATS)}")
 
@@ -173,11 +172,14 @@ def _sarif_rule(rule: Rule, lang: str) -> dict[str, Any]:
 
 
 def _description(rule: Rule, lang: str) -> str:
+    """Return the Description section's Markdown, its links to other rule pages made absolute."""
     try:
         section = rule.page(lang).section("description")
     except Exception:  # a page body that does not parse still has its summary
         return ""
-    return section.markdown.strip() if section is not None else ""
+    if section is None:
+        return ""
+    return _RULE_LINK.sub(lambda m: f"]({rule_url(m.group(1), lang)})", section.markdown.strip())
 
 
 def _problem_severity(rule: Rule) -> str:
@@ -185,6 +187,8 @@ def _problem_severity(rule: Rule) -> str:
 
 
 def _sarif_results(findings: Iterable[Finding], index: dict[str, int]) -> Iterable[dict[str, Any]]:
+    import hashlib
+
     occurrences: Counter[str] = Counter()
     for finding in findings:
         identity = "\0".join((finding.rule_id, finding.location.path, finding.resource, finding.message))
@@ -223,6 +227,9 @@ def _physical(path: str, line: int) -> dict[str, Any]:
 
 def artifact_uri(path: str) -> str:
     """Return a file path as a SARIF artifact URI: relative paths stay relative (to the repository root)."""
+    from pathlib import PurePath
+    from urllib.parse import quote
+
     pure = PurePath(path)
     if pure.is_absolute():
         return pure.as_uri()

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any, Callable, Iterable, Literal
+from typing import Any, Callable, Iterable, Literal, NamedTuple
 
 from rulebase.model import Location
 
 
-@dataclass(frozen=True)
-class Violation:
+class Violation(NamedTuple):
     """One place where a check's rule is broken; the scanner adds the rule's severity and title."""
 
     location: Location
@@ -17,8 +15,7 @@ class Violation:
     detail: str  # short and language-neutral, e.g. `IpProtocol -1` or `FromPort 0 / ToPort 65535`
 
 
-@dataclass(frozen=True)
-class Check:
+class Check(NamedTuple):
     """A rule's check: a pure function over the model its kind reads (`Template` for iac, `Account` for posture)."""
 
     rule_id: str

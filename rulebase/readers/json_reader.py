@@ -206,5 +206,5 @@ def _standard(text: str) -> Any:
         raise ReadError(f"JSON syntax error: {error.msg} (column {error.colno})", error.lineno) from None
     except RecursionError:
         raise ReadError("nesting too deep") from None
-    except ValueError as error:  # e.g. an integer with more digits than Python converts
-        raise ReadError(f"JSON: {error}") from None
+    except ValueError as error:  # an integer with more digits than Python converts by default
+        raise ReadError(f"JSON: {str(error).split(';')[0]}") from None

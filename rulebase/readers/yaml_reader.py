@@ -4,6 +4,9 @@ Why events and not `yaml.load`: the C event parser is several times faster than 
 constructor and resolver run in Python), and building the tree ourselves lets us keep each node's line, turn
 the short intrinsic tags into their long form, refuse alias bombs and deep nesting while parsing, and read
 plain scalars with the YAML 1.2 core schema, so `2010-09-09`, `on` and `22:22` stay strings.
+
+Aliases share the anchored value (the tree is a DAG, never a cycle). Merge keys (`<<`) are ordinary keys, as in
+YAML 1.2; CloudFormation does not support them either.
 """
 
 from __future__ import annotations
@@ -32,6 +35,10 @@ except ImportError:  # PyYAML built without libyaml: same events, slower
 
 MAX_DEPTH = 500  # CloudFormation templates nest a few dozen levels; libyaml slows down quadratically on deep flow nesting
 MAX_ALIAS_NODES = 250_000  # the nodes aliases may add to the tree, as cfn-lint allows
+# Mappings and sequences allowed per character of text: templates and account dumps have one per 30 to 60
+# characters; a 2 MB file of nested brackets would otherwise cost seconds and hundreds of megabytes.
+CONTAINERS_PER_CHAR = 1 / 20
+MIN_CONTAINERS = 50_000
 
 Key = str | int
 _NO_KEY: Any = object()
@@ -110,6 +117,7 @@ def _build(get_event: Callable[[], Any], text: str) -> tuple[Any, YamlLines, boo
     keys: dict[Any, int] | None = None  # its key lines, when it is a mapping
     key: Any = _NO_KEY  # the key waiting for its value
     root: Any = _NO_KEY
+    max_containers = max(MIN_CONTAINERS, int(len(text) * CONTAINERS_PER_CHAR))
     expanded = 0
     documents = 0
 
@@ -132,6 +140,9 @@ def _build(get_event: Callable[[], Any], text: str) -> tuple[Any, YamlLines, boo
         elif kind is MappingStartEvent or kind is SequenceStartEvent:
             if len(stack) >= MAX_DEPTH:
                 raise ReadError(f"nesting deeper than {MAX_DEPTH} levels", event.start_mark.line + 1)
+            if len(spans) >= max_containers:
+                raise ReadError(f"more than {max_containers:,} mappings and sequences for {len(text):,} characters",
+                                event.start_mark.line + 1)
             line = event.start_mark.line + 1
             stack.append((container, keys, key, event.tag, event.anchor, line))
             if event.anchor is not None:
