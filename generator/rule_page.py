@@ -116,17 +116,22 @@ def run_section(rule: Rule, lang: str) -> str:
     else:
         intro = label(lang, "run_iac")
         commands = f"rulebase scan templates/ --rule {rule.id}{option}"
-    return f"## {label(lang, 'run_heading')} {{#run}}\n\n{intro}\n\n```bash\n{commands}\n```"
+    return f"## {label(lang, 'run_heading')} {{#run}}\n\n{intro}\n\n{_plain_code(commands)}"
 
 
 def metadata_section(rule: Rule, lang: str) -> str:
     """Return the section holding the rule's JSON metadata, folded, left out of the search index."""
     text = json.dumps(rule.to_dict(), ensure_ascii=False, indent=2)
-    fence = "`" * max(3, _longest_backtick_run(text) + 1)
-    code = "\n".join(f"    {line}" for line in f"{fence}json\n{text}\n{fence}".splitlines())
     return (f"## {label(lang, 'metadata_heading')} {{#metadata}}\n\n"
             f"{label(lang, 'metadata_intro')}\n\n"
-            f'<div class="rb-json" data-search-exclude markdown>\n\n??? abstract "JSON"\n\n{code}\n\n</div>')
+            f'<details class="abstract rb-json" data-search-exclude="true"><summary>JSON</summary>\n'
+            f"{_plain_code(text)}\n</details>")
+
+
+def _plain_code(text: str) -> str:
+    # The generator's own code blocks skip Pygments: it is most of a rule page's build time, and these need no
+    # colours (Material still gives them a copy button).
+    return f"<pre><code>{escape(text, quote=False)}</code></pre>"
 
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]#])")
@@ -141,7 +146,3 @@ def front_matter(values: dict[str, object]) -> str:
     """Return a YAML front-matter block; values are written as JSON, which YAML reads whatever the text holds."""
     lines = "\n".join(f"{key}: {json.dumps(value, ensure_ascii=False)}" for key, value in values.items() if value)
     return f"---\n{lines}\n---"
-
-
-def _longest_backtick_run(text: str) -> int:
-    return max((len(run) for run in re.findall(r"`+", text)), default=0)

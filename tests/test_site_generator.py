@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from html import unescape
 import shutil
 from pathlib import Path
 
@@ -81,15 +82,16 @@ def test_rule_page_keeps_every_example_fence_with_its_hl_lines(catalog: Catalog)
 def test_rule_page_metadata_block_is_the_rules_json(catalog: Catalog) -> None:
     rule = catalog[DEFAULT_SG]
     markdown = page(catalog, DEFAULT_SG, "fr")
-    block = markdown.split('??? abstract "JSON"', 1)[1]
-    text = re.search(r"```json\n(.*?)\n    ```", block, flags=re.DOTALL).group(1)
-    assert json.loads("\n".join(line.removeprefix("    ") for line in text.splitlines())) == rule.to_dict()
+    block = markdown.split('<details class="abstract rb-json" data-search-exclude="true"><summary>JSON</summary>', 1)[1]
+    text = re.search(r"<pre><code>(.*?)</code></pre>", block, flags=re.DOTALL).group(1)
+    assert json.loads(unescape(text)) == rule.to_dict()
 
 
 def test_posture_and_iac_pages_show_the_command_that_runs_only_this_rule(catalog: Catalog) -> None:
-    assert f"rulebase scan security-groups.json --rule {DEFAULT_SG} --lang ja\n" in page(catalog, DEFAULT_SG, "ja")
+    assert (f"<pre><code>aws ec2 describe-security-groups --output json &gt; security-groups.json\n"
+            f"rulebase scan security-groups.json --rule {DEFAULT_SG} --lang ja</code></pre>") in page(catalog, DEFAULT_SG, "ja")
     iac = "cloudformation-aws-security-group-egress-with-port-range"
-    assert f"rulebase scan templates/ --rule {iac}\n" in page(catalog, iac, "en")
+    assert f"<pre><code>rulebase scan templates/ --rule {iac}</code></pre>" in page(catalog, iac, "en")
 
 
 def test_missing_translation_shows_english_with_a_notice(partial: Catalog) -> None:

@@ -143,3 +143,30 @@ def test_invalid_template_fails_cfn_lint(rules: Path, capsys: pytest.CaptureFixt
     assert code == 1 and out
     assert all(l.startswith(f"rules/{PORT_RANGE}/en.md:{fence}: compliant example 1 is not a valid template for cfn-lint: E") for l in out)
     assert any("GroupDescriptin" in l for l in out)
+
+
+def test_example_that_is_not_an_input_fails(rules: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    page = rules / DEFAULT_SG / "en.md"
+    fence = fences(page, "compliant")[1]
+    lines = page.read_text(encoding="utf-8").splitlines()
+    close = next(i for i in range(fence, len(lines)) if lines[i] == "```")
+    lines[fence:close] = ['{"Reservations": []}']
+    page.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    code, out = verify(capsys)
+    assert code == 1
+    [failure] = failures(out)
+    assert failure.startswith(f"rules/{DEFAULT_SG}/en.md:{fence}: compliant example 2 cannot be scanned as json: ")
+    assert "neither a CloudFormation template" in failure
+
+
+def test_rule_without_check_and_check_without_rule(rules: Path, capsys: pytest.CaptureFixture[str],
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    import rulebase.checks
+
+    registry = dict(rulebase.checks.REGISTRY)
+    registry["aws-ec2-retired-check"] = registry.pop(DEFAULT_SG)
+    monkeypatch.setattr(rulebase.checks, "REGISTRY", registry)
+    code, out = verify(capsys)
+    assert code == 1
+    assert f"rules/{DEFAULT_SG}/en.md: rule {DEFAULT_SG} has no check in rulebase/checks/" in out
+    assert "rules: check aws-ec2-retired-check has no rule in the catalog" in out
