@@ -100,7 +100,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m generator.build", description=__doc__.splitlines()[0])
     parser.add_argument("--site-dir", type=Path, default=ROOT / "site", help="where the site goes (default: site)")
     parser.add_argument("--rules-dir", type=Path, default=ROOT / "rules", help="the rules (default: rules)")
-    parser.add_argument("--docs-dir", type=Path, default=ROOT / "docs", help="the hand-written pages, one folder per language")
+    parser.add_argument("--docs-dir", type=Path, default=ROOT / "docs",
+                        help="the hand-written pages, one folder per language (default: docs)")
     parser.add_argument("--config-file", type=Path, default=ROOT / "mkdocs.yml")
     parser.add_argument("--lang", action="append", choices=LANGUAGES, help="build only this language (repeatable)")
     parser.add_argument("--jobs", type=int, default=0, help="parallel builds (default: one per language)")

@@ -5,13 +5,19 @@ from __future__ import annotations
 import logging
 import sys
 from pathlib import Path
+from typing import Any
 
-if __package__ in (None, ""):  # loaded by path from mkdocs.yml: make the `generator` package importable
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+try:
+    import generator  # noqa: F401
+except ImportError:  # `mkdocs build` run directly loads this file by path: the package sits beside mkdocs.yml
+    sys.path.append(str(Path(__file__).resolve().parents[1]))
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.nav import Navigation
+from mkdocs.structure.pages import Page
+from rulebase.catalog import Catalog
 
 from generator import site
 from generator.index_page import INDEX_URI
@@ -21,7 +27,7 @@ from generator.rule_page import rule_file_path, rule_uri
 log = logging.getLogger("mkdocs.hooks.rulebase")
 
 
-def _catalog(config: MkDocsConfig):
+def _catalog(config: MkDocsConfig) -> Catalog:
     return site.catalog(Path(config.config_file_path).parent / config.extra["rules_dir"])
 
 
@@ -57,7 +63,7 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
 
 
 @event_priority(100)  # before the search plugin reads the page
-def on_page_context(context: dict, page, config: MkDocsConfig, nav) -> dict:
+def on_page_context(context: dict[str, Any], page: Page, config: MkDocsConfig, nav: Navigation) -> dict[str, Any]:
     with site.stopwatch():
         # The page shows `rulebase_content` (overrides/partials/content.html); search reads the same text, fewer tags.
         page.rulebase_content, page.content = site.split_for_search(page.content)

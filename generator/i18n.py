@@ -13,8 +13,7 @@ LABELS: dict[str, dict[str, str]] = {
         "catalog_title": "Rule catalog",
         "catalog_intro": "Every rule of the catalog, with the filters below to narrow the list. "
                          "Each title opens the rule's page.",
-        "catalog_count": "{count} rules",
-        "download": "Download the metadata",
+        "download": "Download the metadata:",
         "rule": "Rule",
         "id": "Id",
         "severity": "Severity",
@@ -58,8 +57,7 @@ LABELS: dict[str, dict[str, str]] = {
         "catalog_title": "Catalogue des règles",
         "catalog_intro": "Toutes les règles du catalogue ; les filtres ci-dessous réduisent la liste. "
                          "Chaque titre ouvre la page de la règle.",
-        "catalog_count": "{count} règles",
-        "download": "Télécharger les métadonnées",
+        "download": "Télécharger les métadonnées :",
         "rule": "Règle",
         "id": "Identifiant",
         "severity": "Sévérité",
@@ -80,9 +78,11 @@ LABELS: dict[str, dict[str, str]] = {
         "reset": "Réinitialiser les filtres",
         "run_heading": "Exécuter cette règle",
         "run_iac": "Analyser des modèles CloudFormation (fichiers ou dossiers) avec cette seule règle :",
-        "run_posture": "Enregistrer les groupes de sécurité d'un compte et d'une Région, puis les analyser avec cette seule règle :",
+        "run_posture": "Enregistrer les groupes de sécurité d'un compte et d'une Région, "
+                       "puis les analyser avec cette seule règle :",
         "metadata_heading": "Métadonnées",
-        "metadata_intro": "Les métadonnées de la règle, telles que `rulebase export` et la bibliothèque Python les donnent.",
+        "metadata_intro": "Les métadonnées de la règle, telles que `rulebase export` et la bibliothèque Python "
+                          "les donnent.",
         "missing_title": "Pas encore traduite",
         "missing": "Cette règle n'est pas encore traduite en français : la page anglaise est affichée.",
         "stale_title": "Traduction à mettre à jour",
@@ -103,8 +103,7 @@ LABELS: dict[str, dict[str, str]] = {
         "catalog_title": "ルールカタログ",
         "catalog_intro": "カタログのすべてのルールです。下のフィルターで一覧を絞り込めます。"
                          "タイトルを選ぶとルールのページが開きます。",
-        "catalog_count": "{count} 件のルール",
-        "download": "メタデータのダウンロード",
+        "download": "メタデータのダウンロード:",
         "rule": "ルール",
         "id": "ID",
         "severity": "重大度",
@@ -179,7 +178,7 @@ def value_label(lang: str, field: str, value: str) -> str:
 
 
 def framework_name(key: str) -> str:
-    """Return the display name of a framework key, e.g. `CIS AWS Foundations v3.0.0` for `cis-aws-foundations-v3.0.0`."""
+    """Return the display name of a framework key: `CIS AWS Foundations v3.0.0` for `cis-aws-foundations-v3.0.0`."""
     if key in FRAMEWORK_NAMES:
         return FRAMEWORK_NAMES[key]
     if key.startswith("cis-aws-foundations-"):

@@ -49,7 +49,7 @@ def index_markdown(rules: Iterable[Rule], lang: str) -> str:
         front_matter({"title": title, "hide": ["navigation", "toc"]}),
         f"# {escape(title)}",
         f'<p>{escape(label(lang, "catalog_intro"))}</p>',
-        f'<p class="rb-downloads">{escape(label(lang, "download"))}: {downloads}</p>',
+        f'<p class="rb-downloads">{escape(label(lang, "download"))} {downloads}</p>',
         filters_html(rules, lang),
         table_html(rules, lang),
     ]

@@ -131,7 +131,7 @@ def metadata_section(rule: Rule, lang: str) -> str:
 def _plain_code(text: str) -> str:
     # The generator's own code blocks skip Pygments: it is most of a rule page's build time, and these need no
     # colours (Material still gives them a copy button).
-    return f"<pre><code>{escape(text, quote=False)}</code></pre>"
+    return f'<pre class="rb-code"><code>{escape(text, quote=False)}</code></pre>'
 
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]#])")

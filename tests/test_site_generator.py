@@ -15,7 +15,7 @@ from generator.i18n import LABELS, framework_name
 from generator.index_page import fold, index_markdown
 from generator.redirects import dest_path, redirect_conflicts, redirect_map
 from generator.rule_page import escape_markdown, rule_file_path, rule_markdown, rule_url, translation_notice
-from generator.site import generated_pages, root_redirect, site_nav
+from generator.site import generated_pages, root_redirect, site_nav, split_for_search
 from rulebase.catalog import Catalog, load_catalog
 from rulebase.model import LANGUAGES
 
@@ -83,15 +83,16 @@ def test_rule_page_metadata_block_is_the_rules_json(catalog: Catalog) -> None:
     rule = catalog[DEFAULT_SG]
     markdown = page(catalog, DEFAULT_SG, "fr")
     block = markdown.split('<details class="abstract rb-json" data-search-exclude="true"><summary>JSON</summary>', 1)[1]
-    text = re.search(r"<pre><code>(.*?)</code></pre>", block, flags=re.DOTALL).group(1)
+    text = re.search(r'<pre class="rb-code"><code>(.*?)</code></pre>', block, flags=re.DOTALL).group(1)
     assert json.loads(unescape(text)) == rule.to_dict()
 
 
 def test_posture_and_iac_pages_show_the_command_that_runs_only_this_rule(catalog: Catalog) -> None:
-    assert (f"<pre><code>aws ec2 describe-security-groups --output json &gt; security-groups.json\n"
-            f"rulebase scan security-groups.json --rule {DEFAULT_SG} --lang ja</code></pre>") in page(catalog, DEFAULT_SG, "ja")
+    posture = ('<pre class="rb-code"><code>aws ec2 describe-security-groups --output json &gt; security-groups.json\n'
+               f"rulebase scan security-groups.json --rule {DEFAULT_SG} --lang ja</code></pre>")
+    assert posture in page(catalog, DEFAULT_SG, "ja")
     iac = "cloudformation-aws-security-group-egress-with-port-range"
-    assert f"<pre><code>rulebase scan templates/ --rule {iac}</code></pre>" in page(catalog, iac, "en")
+    assert f'<pre class="rb-code"><code>rulebase scan templates/ --rule {iac}</code></pre>' in page(catalog, iac, "en")
 
 
 def test_missing_translation_shows_english_with_a_notice(partial: Catalog) -> None:
@@ -194,6 +195,22 @@ def test_nav_is_localised_and_keeps_rule_pages_out() -> None:
         "index.md", {"Règles": "rules/index.md"}, {"Guides": ["guides/a.md", "guides/b.md"]}, "contributing.md",
     ]
     assert site_nav("ja", []) == ["index.md", {"ルール": "rules/index.md"}, "contributing.md"]
+
+
+def test_search_reads_the_words_of_a_page_not_its_examples() -> None:
+    html = ('<h2 id="a">A</h2>\n<p>Revoke it.</p>\n'
+            '<div class="language-bash highlight"><pre><span></span><code><span id="__span-0-1">aws<span class="w"> '
+            '</span>ec2 revoke-security-group-ingress &amp;&amp; done\n</span></code></pre></div>\n'
+            '<div class="language-json highlight"><pre><span></span><code><span id="__span-1-1"><span class="hll">'
+            '<span class="p">{}</span>\n</span></span></code></pre></div>\n'
+            '<details class="abstract rb-json" data-search-exclude="true"><summary>JSON</summary>'
+            "</details>")
+    shown, searched = split_for_search(html)
+    assert shown == html.replace(' data-search-exclude="true"', "")
+    assert searched == ('<h2 id="a">A</h2>\n<p>Revoke it.</p>\n'
+                        "<pre><code>aws ec2 revoke-security-group-ingress &amp;&amp; done\n</code></pre>\n\n"
+                        '<details class="abstract rb-json" data-search-exclude="true"><summary>JSON</summary>'
+                        "</details>")
 
 
 def test_root_page_sends_visitors_to_english() -> None:
