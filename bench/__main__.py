@@ -1,7 +1,7 @@
-"""`python -m bench` (what `make bench` runs): the checker's speed targets."""
+"""`python -m bench` (what `make bench` runs): every benchmark, one table. See bench/suite.py."""
 
 import sys
 
-from bench.bench_scan import main
+from bench.suite import main
 
 sys.exit(main())

@@ -23,7 +23,7 @@ from rulebase.catalog import CatalogError
 from rulebase.model import LANGUAGES
 
 from generator import site
-from generator.rule_page import SITE_URL
+from rulebase.model import SITE_URL
 
 ROOT = Path(__file__).resolve().parents[1]
 

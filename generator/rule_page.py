@@ -12,17 +12,11 @@ from rulebase.model import Rule
 from generator.i18n import NOTICE_LINKS, framework_name, label, value_label
 
 REPO_URL = "https://github.com/rulebase/rulebase"
-SITE_URL = "https://rulebase.dev"
 
 
 def rule_uri(rule_id: str) -> str:
     """Return the docs-relative source path of a rule's generated page, e.g. `rules/<id>.md`."""
     return f"rules/{rule_id}.md"
-
-
-def rule_url(rule_id: str, lang: str) -> str:
-    """Return the public address of a rule's page, as SARIF's helpUri gives it."""
-    return f"{SITE_URL}/{lang}/rules/{rule_id}/"
 
 
 def rule_file_path(rule: Rule, lang: str, rules_root: Path) -> str:

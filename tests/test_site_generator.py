@@ -14,7 +14,8 @@ from generator.build import Options, build_environment
 from generator.i18n import LABELS, framework_name
 from generator.index_page import fold, index_markdown
 from generator.redirects import dest_path, redirect_conflicts, redirect_map
-from generator.rule_page import escape_markdown, rule_file_path, rule_markdown, rule_url, translation_notice
+from generator.rule_page import escape_markdown, rule_file_path, rule_markdown, translation_notice
+from rulebase.model import rule_url
 from generator.site import generated_pages, root_redirect, site_nav, split_for_search
 from rulebase.catalog import Catalog, load_catalog
 from rulebase.model import LANGUAGES
