@@ -70,14 +70,14 @@ def assets() -> dict[str, Path]:
 
 
 def site_nav(lang: str, guides: list[str]) -> list[object]:
-    """Return the nav: home, the catalog index (rule pages stay out of it), the guides, contributing.
+    """Return the nav: home, the catalog index (rule pages stay out of it), the guides, contributing, performance.
 
     Entries without a title take the page's own, so the nav is in the page's language.
     """
     nav: list[object] = ["index.md", {label(lang, "rules"): INDEX_URI}]
     if guides:
         nav.append({label(lang, "guides"): sorted(guides)})
-    nav.append("contributing.md")
+    nav += ["contributing.md", "performance.md"]
     return nav
 
 

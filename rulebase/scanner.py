@@ -20,7 +20,7 @@ from rulebase.readers import DEFAULT_MAX_BYTES, Document, read_path, read_text
 
 if TYPE_CHECKING:
     from rulebase.catalog import Catalog
-    from rulebase.checks import Check
+    from rulebase.checks import Check, Violation
 
 SUFFIXES = (".yaml", ".yml", ".json", ".template")  # what a directory scan reads
 PARALLEL_MIN_FILES = 64  # below this, starting worker processes costs more than it saves
@@ -114,11 +114,15 @@ def check_document(document: Document, plan: Plan) -> list[Finding]:
         return []
     findings: list[Finding] = []
     seen: set[tuple[str, Location, str]] = set()
+    ran: dict[object, list[Violation]] = {}  # rules that share a check function run it once per document
     for check in plan.checks:
         if check.kind != kind:
             continue
         severity, title = plan.texts[check.rule_id]
-        for violation in check.run(model):
+        violations = ran.get(check.run)
+        if violations is None:
+            violations = ran[check.run] = list(check.run(model))
+        for violation in violations:
             key = (check.rule_id, violation.location, violation.resource)
             if key in seen:  # the same entry under another combination of its Fn::If branches
                 continue

@@ -194,8 +194,9 @@ def test_generated_pages_are_the_index_and_one_page_per_rule(catalog: Catalog) -
 def test_nav_is_localised_and_keeps_rule_pages_out() -> None:
     assert site_nav("fr", ["guides/b.md", "guides/a.md"]) == [
         "index.md", {"Règles": "rules/index.md"}, {"Guides": ["guides/a.md", "guides/b.md"]}, "contributing.md",
+        "performance.md",
     ]
-    assert site_nav("ja", []) == ["index.md", {"ルール": "rules/index.md"}, "contributing.md"]
+    assert site_nav("ja", []) == ["index.md", {"ルール": "rules/index.md"}, "contributing.md", "performance.md"]
 
 
 def test_search_reads_the_words_of_a_page_not_its_examples() -> None:
