@@ -42,7 +42,7 @@ def find_commands(blocks: Iterable[CodeBlock]) -> list[Command]:
                 if words is None:
                     continue
                 location = Location(block.location.path, block.location.line + offset)
-                commands.append(Command(location, tuple(words)))
+                commands.append(Command(location, words))
     return commands
 
 
@@ -66,7 +66,8 @@ def _logical_lines(code: str) -> Iterator[tuple[int, str]]:
         yield start, " ".join(pending)
 
 
-def _words(text: str) -> list[str] | None:
+@lru_cache(maxsize=4096)
+def _words(text: str) -> tuple[str, ...] | None:
     lexer = shlex.shlex(text, posix=True, punctuation_chars="|&;()<>")
     lexer.whitespace_split = True
     lexer.commenters = "#"
@@ -78,7 +79,7 @@ def _words(text: str) -> list[str] | None:
             words.append(word)
     except ValueError:  # an unbalanced quote: the command continues in a way we cannot read
         return None
-    return words
+    return tuple(words)
 
 
 @lru_cache(maxsize=1)

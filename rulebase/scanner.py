@@ -93,13 +93,14 @@ def scan_source(
     A `plan` made once (see `make_plan`) saves re-selecting the checks for every document.
     """
     plan = plan if plan is not None else make_plan(catalog, rules, lang, DEFAULT_MAX_BYTES)
-    with _no_cycle_collection():
-        document = read_text(text, path, syntax)
-        if isinstance(document, Problem):
-            return ScanResult((), (document,))
-        if document.kind is None:
-            return ScanResult((), (Problem(Location(path), NOT_RECOGNISED),))
-        return ScanResult(_sorted(check_document(document, plan)), (), (path,))
+    # No pause of the cycle collector here, unlike scan_file: documents in memory are small, and re-enabling it
+    # after each one would make the harness pay a collection over its whole catalog every example.
+    document = read_text(text, path, syntax)
+    if isinstance(document, Problem):
+        return ScanResult((), (document,))
+    if document.kind is None:
+        return ScanResult((), (Problem(Location(path), NOT_RECOGNISED),))
+    return ScanResult(_sorted(check_document(document, plan)), (), (path,))
 
 
 def check_document(document: Document, plan: Plan) -> list[Finding]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import sys
 from dataclasses import dataclass, field
@@ -96,16 +97,14 @@ class ExampleScanner:
     """Scans examples with every check of a catalog, once per distinct code (translations repeat the English code)."""
 
     def __init__(self, catalog: Catalog | None = None) -> None:
+        from rulebase.catalog import load_catalog
         from rulebase.checks import REGISTRY
-        from rulebase.scanner import make_plan
+        from rulebase.scanner import Plan
 
-        if catalog is None:
-            self.plan = make_plan(None, None, "en", 0)
-        else:  # a rule without a check is reported by registry_problems; its examples then fail, the rest run
-            from rulebase.scanner import Plan
-
-            ids = [rule.id for rule in catalog if rule.id in REGISTRY]
-            self.plan = Plan(tuple(REGISTRY[i] for i in ids), {i: (catalog[i].severity, catalog[i].title()) for i in ids})
+        catalog = catalog if catalog is not None else load_catalog(validate=False)
+        # A rule without a check is reported by registry_problems; its examples then fail, the others still run.
+        ids = [rule.id for rule in catalog if rule.id in REGISTRY]
+        self.plan = Plan(tuple(REGISTRY[i] for i in ids), {i: (catalog[i].severity, catalog[i].title()) for i in ids})
         self._seen: dict[tuple[str, str], tuple[tuple[Finding, ...], tuple[Problem, ...]]] = {}
 
     def scan(self, example: Example) -> tuple[tuple[Finding, ...], tuple[Problem, ...]]:
@@ -152,6 +151,21 @@ def verify_catalog(
     progress: Callable[[Iterable[Example], int], Iterable[Example]] | None = None,
 ) -> Report:
     """Return the report on the catalog: its examples, its translations, its CLI commands and its checks."""
+    # The catalog lives until the end: keep the cycle collector from walking it again and again meanwhile.
+    gc.freeze()
+    try:
+        return _verify_catalog(catalog, cfn_lint=cfn_lint, docs=docs, progress=progress)
+    finally:
+        gc.unfreeze()
+
+
+def _verify_catalog(
+    catalog: Catalog,
+    *,
+    cfn_lint: bool,
+    docs: Path | None,
+    progress: Callable[[Iterable[Example], int], Iterable[Example]] | None,
+) -> Report:
     from rulebase.awscli import check_command, find_commands
     from rulebase.pages import code_blocks
 

@@ -11,13 +11,14 @@ from rulebase.catalog import load_catalog
 from rulebase.model import Example, Rule
 from rulebase.pages import code_blocks
 from rulebase.templatelint import lint_examples
-from rulebase.verify import agreement, registry_problems, run_example
+from rulebase.verify import ExampleScanner, agreement, registry_problems, run_example
 
 ROOT = Path(__file__).resolve().parent.parent
 CATALOG = load_catalog(ROOT / "rules", strict=True)
 EXAMPLES = [(rule, example) for rule in CATALOG for lang in rule.languages for example in rule.examples(lang)]
 PAGES = [(rule, page) for rule in CATALOG for page in rule.pages.values()]
 GUIDES = sorted((ROOT / "docs").rglob("*.md"))
+SCANNER = ExampleScanner(CATALOG)
 
 
 @pytest.fixture(scope="session")
@@ -32,11 +33,11 @@ def english_counterpart(rule: Rule, example: Example) -> Example | None:
 
 @pytest.mark.parametrize(("rule", "example"), EXAMPLES, ids=[f"{r.id}[{e.name}]" for r, e in EXAMPLES])
 def test_example(rule: Rule, example: Example, cfn_lint_failures: dict[int, tuple[str, ...]]) -> None:
-    result = run_example(rule, example)
+    result = run_example(rule, example, SCANNER)
     english = english_counterpart(rule, example)
     if example.language != "en":
         assert english is not None, f"{example.location}: en.md has no {example.kind} example {example.index}"
-        result = agreement(result, run_example(rule, english))
+        result = agreement(result, run_example(rule, english, SCANNER))
     failures = [p.format() for p in result.problems()]
     failures += [f"{result.fence}: {result.label} {reason}" for reason in cfn_lint_failures.get(id(example), ())]
     assert failures == []
