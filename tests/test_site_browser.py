@@ -58,25 +58,26 @@ def search(page: Page, query: str) -> None:
     box.press("End")  # Material reads the query on keyup
 
 
-def test_japanese_search_finds_the_japanese_rule_page(page: Page, base_url: str) -> None:
-    page.goto(f"{base_url}/ja/")
-    search(page, "デフォルト セキュリティグループ")
+def search_results(page: Page, url: str, query: str) -> list[str]:
+    """Search from `url` and return the paths of the results, once some are shown."""
+    page.goto(url)
+    search(page, query)
     results = page.locator(".md-search-result__item > a")
     expect(results.first).to_be_visible()
-    paths = results.evaluate_all("links => links.map(a => new URL(a.href).pathname)")
+    return results.evaluate_all("links => links.map(a => new URL(a.href).pathname)")
+
+
+def test_japanese_search_finds_the_japanese_rule_page(page: Page, base_url: str) -> None:
+    paths = search_results(page, f"{base_url}/ja/", "デフォルト セキュリティグループ")
     assert f"/ja/rules/{DEFAULT_SG}/" in paths
     assert all(path.startswith("/ja/") for path in paths)
-    results.nth(paths.index(f"/ja/rules/{DEFAULT_SG}/")).click()
+    page.locator(".md-search-result__item > a").nth(paths.index(f"/ja/rules/{DEFAULT_SG}/")).click()
     expect(page).to_have_url(re.compile(re.escape(f"{base_url}/ja/rules/{DEFAULT_SG}/")))
     expect(page.locator("h1")).to_contain_text(CATALOG[DEFAULT_SG].title("ja"))
 
 
 def test_french_search_with_accents_stays_in_french(page: Page, base_url: str) -> None:
-    page.goto(f"{base_url}/fr/")
-    search(page, "défaut")
-    results = page.locator(".md-search-result__item > a")
-    expect(results.first).to_be_visible()
-    paths = results.evaluate_all("links => links.map(a => new URL(a.href).pathname)")
+    paths = search_results(page, f"{base_url}/fr/", "défaut")
     assert f"/fr/rules/{DEFAULT_SG}/" in paths
     assert all(path.startswith("/fr/") for path in paths)
 
