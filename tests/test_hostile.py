@@ -31,6 +31,8 @@ EXPECTED = {  # file -> (line, message); line 0 when the error has no line
     "deep-block.yaml": (3, "nesting deeper than 500 levels"),
     "deep-flow.yaml": (1, "nesting deeper than 500 levels"),
     "deep.json": (0, "nesting too deep"),
+    "duplicate-key.yaml": (11, "duplicate key 'IpProtocol' (first on line 8)"),
+    "duplicate-resource.json": (8, "duplicate key 'WebSecurityGroup' (first on line 4)"),
     "empty.yaml": (0, "empty file"),
     "huge-integer.json": (0, "JSON: Exceeds the limit (4300 digits) for integer string conversion: value has 5000 digits"),
     "latin1.yaml": (2, "not UTF-8 text (byte 0xf4); save the file as UTF-8"),

@@ -12,7 +12,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from rulebase.model import Problem
+from rulebase.model import Location, Problem
 from rulebase.readers import Document, kind_of, read_path, read_text
 from rulebase.readers.json_reader import read_json
 from rulebase.readers.yaml_reader import read_yaml
@@ -74,11 +74,11 @@ def test_aliases_share_the_anchored_value() -> None:
                     "second": {"IpProtocol": "tcp", "FromPort": 443}}
 
 
-def test_duplicate_keys_keep_the_last_value_and_its_line() -> None:
-    document = read_text("a: 1\nb: 2\na: 3\n", "t", "yaml")
-    assert isinstance(document, Document)
-    assert document.data == {"a": 3, "b": 2}
-    assert document.lines.line((), "a") == 3
+def test_duplicate_keys_are_an_error_naming_both_lines() -> None:
+    problem = read_text("a: 1\nb: 2\na: 3\n", "t", "yaml")
+    assert problem == Problem(Location("t", 3), "duplicate key 'a' (first on line 1)")
+    problem = read_text('{"Resources": {\n"A": {},\n"A": {}}}', "t.json", "json")
+    assert problem == Problem(Location("t.json", 3), "duplicate key 'A' (first on line 2)")
 
 
 def test_a_stream_of_several_documents_is_not_a_template() -> None:

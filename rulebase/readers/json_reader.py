@@ -170,7 +170,10 @@ def _walk(text: str, pos: int, depth: int, containers: dict[int, _Container]) ->
             if "\\" in name:
                 name = scanstring(text, match.start(1))[0]
             start = match.end()
-            children[name] = (match.start(1) - 1, start)  # the last of duplicate keys wins, as in json
+            if name in children:  # a template's sections and resources: CloudFormation rejects a repeated one
+                first, here = (text.count("\n", 0, offset) + 1 for offset in (children[name][0], match.start(1)))
+                raise ReadError(f"duplicate key {name!r} (first on line {first})", here)
+            children[name] = (match.start(1) - 1, start)
             mapping[name], end = _walk(text, start, depth + 1, containers) if deeper else _scan_once(text, start)
             match = _NEXT_KEY.match(text, end)
             if match is None:

@@ -189,8 +189,11 @@ def _build(get_event: Callable[[], Any], text: str) -> tuple[Any, YamlLines, boo
             if key is _NO_KEY:
                 if not isinstance(value, _SCALAR_KEYS):
                     raise ReadError("a mapping key must be a scalar", event.start_mark.line + 1)
+                line = event.start_mark.line + 1
+                if value in keys:  # CloudFormation rejects it; which value a tool reads would be a guess
+                    raise ReadError(f"duplicate key {value!r} (first on line {keys[value]})", line)
                 key = value
-                keys[value] = event.start_mark.line + 1
+                keys[value] = line
             else:
                 container[key] = value
                 key = _NO_KEY
