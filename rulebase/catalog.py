@@ -407,17 +407,29 @@ def _catalog_problems(rules: list[Rule]) -> list[Problem]:
         for name in (rule.id, *rule.legacy_ids):
             other = owners.get(name)
             if other is not None and other is not rule:
-                what = "id" if name == rule.id else "legacy id"
-                problems.append(Problem(Location(en), f"duplicate {what} {name!r}: also used by {other.pages['en'].path}"))
+                what, field = ("id", "id") if name == rule.id else ("legacy id", "legacy_ids")
+                problems.append(Problem(Location(en, _field_line(en, field)),
+                                        f"duplicate {what} {name!r}: also used by {other.pages['en'].path}"))
             owners.setdefault(name, rule)
     aliases: dict[str, Rule] = {}
     for rule in rules:
         for alias in rule.aliases:
             other = aliases.get(alias)
             if other is not None and other is not rule:
-                problems.append(Problem(Location(rule.pages["en"].path), f"duplicate alias {alias!r}: also used by {other.pages['en'].path}"))
+                en = rule.pages["en"].path
+                problems.append(Problem(Location(en, _field_line(en, "aliases")),
+                                        f"duplicate alias {alias!r}: also used by {other.pages['en'].path}"))
             aliases.setdefault(alias, rule)
     return problems
+
+
+def _field_line(path: str, field: str) -> int:
+    """Return the line of a top-level front-matter field (only read again to place a rare problem), 0 if absent."""
+    try:
+        lines = Path(path).read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return 0
+    return next((n for n, line in enumerate(lines, 1) if line.startswith(field + ":")), 0)
 
 
 def _unique(rules: list[Rule]) -> list[Rule]:
