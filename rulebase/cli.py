@@ -96,6 +96,10 @@ def cmd_translations(args: argparse.Namespace) -> int:
 def cmd_verify(args: argparse.Namespace) -> int:
     from rulebase.verify import main as verify_main
 
+    for folder in (args.rules_dir, args.docs):
+        if folder is not None and not Path(folder).is_dir():
+            raise UsageError(f"no such folder: {folder}")
+
     return verify_main(args)
 
 

@@ -170,3 +170,8 @@ def test_rule_without_check_and_check_without_rule(rules: Path, capsys: pytest.C
     assert code == 1
     assert f"rules/{DEFAULT_SG}/en.md: rule {DEFAULT_SG} has no check in rulebase/checks/" in out
     assert "rules: check aws-ec2-retired-check has no rule in the catalog" in out
+
+
+def test_missing_folder_is_one_line(rules: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["verify", "no-such-rules"]) == 2
+    assert capsys.readouterr().err == "rulebase: no such folder: no-such-rules\n"
