@@ -70,33 +70,32 @@ def locate(source: Source, node: tuple[Key, ...], key: str | None = None) -> Loc
 
 def protocol_number(value: Any) -> int | Unset:
     """Return the protocol as a number (-1 for all): `tcp`, `TCP`, `6`, `"6"` and 6.0 are all 6."""
-    kind = type(value)
-    if kind is str:
+    if type(value) is str:
         known = _PROTOCOL_TEXT.get(value)
-        if known is not None:
-            return known
-        text = value.strip().lower()
-        known = PROTOCOL_NUMBERS.get(text)
-        if known is not None:
-            return known
-        value = _integer(text)
-    elif kind is float and value.is_integer():
-        value = int(value)
-    elif kind is not int:
-        return value if kind is Unset else UNKNOWN
-    return value if type(value) is int and -1 <= value <= 255 else UNKNOWN
+        if known is None:
+            text = value.strip().lower()
+            known = PROTOCOL_NUMBERS.get(text)
+            value = text if known is None else known
+        else:
+            value = known
+    return _bounded(value, 255)
 
 
 def port_number(value: Any) -> int | Unset:
     """Return the port (or ICMP type/code) as a number: 443, `"443"` and 443.0 are all 443."""
+    return _bounded(value.strip() if type(value) is str else value, 65535)
+
+
+def _bounded(value: Any, highest: int) -> int | Unset:
+    """Return a whole number from -1 to `highest` given as int, float or text; UNKNOWN otherwise."""
     kind = type(value)
     if kind is str:
-        value = _integer(value.strip())
+        value = _integer(value)
     elif kind is float and value.is_integer():
         value = int(value)
     elif kind is not int:
         return value if kind is Unset else UNKNOWN
-    return value if type(value) is int and -1 <= value <= 65535 else UNKNOWN
+    return value if type(value) is int and -1 <= value <= highest else UNKNOWN
 
 
 def cidr(value: Any) -> str | Unset:

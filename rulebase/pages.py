@@ -11,7 +11,7 @@ from rulebase.model import CodeBlock, Example, Location, Problem, Section
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt
 
-EXAMPLE_SECTIONS = {"compliant": "compliant", "non-compliant": "non-compliant"}
+EXAMPLE_SECTIONS = ("compliant", "non-compliant")  # the anchors whose yaml/json fences are examples, by kind
 EXAMPLE_SYNTAXES = ("yaml", "json")
 _ANCHORED = re.compile(r"^(?P<text>.*?)\s*\{#(?P<anchor>[A-Za-z0-9_-]+)\}\s*$")
 _HL_LINES = re.compile(r"""hl_lines\s*=\s*(?:"([^"]*)"|'([^']*)')""")
@@ -101,7 +101,7 @@ def parse_body(
         syntax = syntax.lower()
         if syntax not in EXAMPLE_SYNTAXES:
             continue
-        kind = EXAMPLE_SECTIONS[current]
+        kind = current
         fence_line = file_line(body_line, token.map[0])
         location = Location(path, fence_line + 1)
         if token.level != 0:
