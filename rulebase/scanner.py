@@ -140,7 +140,10 @@ def scan_file(path: str, plan: Plan) -> tuple[str, list[Finding], Problem | None
             document = read_path(path, max_bytes=plan.max_bytes)
             if isinstance(document, Problem):
                 return path, [], document, False
-            return path, check_document(document, plan), None, document.kind is not None
+            findings, recognised = check_document(document, plan), document.kind is not None
+            # Freed here, by reference counting, the tree is not there for the collector to walk when it resumes.
+            del document
+            return path, findings, None, recognised
     except Exception as error:  # a bug must not hide the other files' results
         return path, [], Problem(Location(path), f"internal error while scanning: {type(error).__name__}: {error}"), False
 
