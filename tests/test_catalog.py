@@ -91,7 +91,7 @@ def test_examples_carry_their_file_lines(catalog: rulebase.Catalog) -> None:
                 assert fence.startswith("```" + example.syntax), (example.name, fence)
                 assert lines[example.location.line - 1] == example.code.splitlines()[0]
                 if example.kind == "non-compliant":
-                    assert f'hl_lines="' in fence and example.expected_lines
+                    assert 'hl_lines="' in fence and example.expected_lines
 
 
 def test_editing_english_makes_translations_stale(tmp_path: Path) -> None:
