@@ -5,8 +5,8 @@
     the same template as JSON                           at most 3 x a bare json.load
     1,000 small templates                               both cores used
 
-Inputs are generated from a fixed seed into a temporary folder and never committed. Each figure is the best
-of several runs, since the machine may be busy with other work. Options: --runs N, --keep DIR.
+Inputs are generated from a fixed seed into a temporary folder and never committed. The measuring is the
+scanner part of `make bench` (bench/suite.py), without the peers. Options: --runs N, --keep DIR.
 """
 
 from __future__ import annotations
@@ -18,7 +18,6 @@ import random
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 from typing import Callable
 
@@ -113,13 +112,12 @@ def as_json(yaml_text: str) -> str:
 
 def write_inputs(folder: Path) -> dict[str, Path]:
     """Write every input of the benchmark into `folder` and return their paths."""
-    paths = {name: folder / name for name in ("small.yaml", "big.yaml", "big.json", "dense.json", "many")}
+    paths = {name: folder / name for name in ("small.yaml", "big.yaml", "big.json", "many")}
     rnd = random.Random(SEED)
     paths["small.yaml"].write_text(small_template(0, rnd), encoding="utf-8")
     big = big_template()
     paths["big.yaml"].write_text(big, encoding="utf-8")
     paths["big.json"].write_text(as_json(big), encoding="utf-8")
-    paths["dense.json"].write_text(as_json(big_template(bad_share=1.0)), encoding="utf-8")
     paths["many"].mkdir(exist_ok=True)
     for n in range(SMALL_TEMPLATES):
         (paths["many"] / f"stack-{n:04d}.yaml").write_text(small_template(n, rnd), encoding="utf-8")
@@ -147,20 +145,6 @@ Loader.add_multi_constructor("!", intrinsic)
 with open(sys.argv[1], encoding="utf-8") as stream:
     yaml.load(stream, Loader=Loader)
 """
-JSON_LOAD = """
-import json, sys
-with open(sys.argv[1], encoding="utf-8") as stream:
-    json.load(stream)
-"""
-
-def best(runs: int, action: Callable[[], object]) -> float:
-    """Return the shortest wall time of `runs` runs of `action`, in seconds."""
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        action()
-        times.append(time.perf_counter() - start)
-    return min(times)
 
 
 def process(*args: str, codes: tuple[int, ...] = (0,)) -> Callable[[], object]:
@@ -184,80 +168,18 @@ def scan_process(*args: str) -> Callable[[], object]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Generate the inputs, measure, print the figures and ratios; exit 1 if a target is missed."""
+    """Measure the scanner alone, as `make bench` does (bench/suite.py), and print its table."""
+    from bench.suite import scanner_table
+
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--runs", type=int, default=5, help="runs per figure (the best is kept)")
+    parser.add_argument("--runs", type=int, default=7, help="runs per figure (the median is kept)")
     parser.add_argument("--keep", metavar="DIR", help="write the inputs to DIR and keep them")
     args = parser.parse_args(argv)
     if args.keep:
         Path(args.keep).mkdir(parents=True, exist_ok=True)
-        return _run(Path(args.keep), args.runs)
+        return scanner_table(args.runs, Path(args.keep))
     with tempfile.TemporaryDirectory(prefix="rulebase-bench-") as folder:
-        return _run(Path(folder), args.runs)
-
-
-def _run(folder: Path, runs: int) -> int:
-    sys.path.insert(0, str(ROOT))
-    from rulebase.catalog import load_catalog
-    from rulebase.scanner import scan
-
-    paths = write_inputs(folder)
-    size = {name: paths[name].stat().st_size for name in ("big.yaml", "big.json")}
-    catalog = load_catalog(validate=False)
-    results = {name: scan([paths[name]], catalog=catalog, max_bytes=MAX_BYTES) for name in ("big.yaml", "big.json", "dense.json")}
-    for name, result in results.items():
-        if result.problems:
-            raise SystemExit(f"{name}: {result.problems[0].format()}")
-    findings = {name: len(result.findings) for name, result in results.items()}
-    print(f"inputs in {folder}: big.yaml {size['big.yaml'] / 1e6:.2f} MB, big.json {size['big.json'] / 1e6:.2f} MB, "
-          f"{GROUPS} security groups, {findings['big.yaml']} findings ({findings['dense.json']} in dense.json); "
-          f"{SMALL_TEMPLATES} small templates; {os.cpu_count()} cores; best of {runs} runs\n")
-    rows: list[tuple[str, float, str, bool]] = []
-
-    small = best(runs, scan_process(str(paths["small.yaml"])))
-    rows.append(("one small template, whole process", small, "target < 0.150 s", small < 0.15))
-
-    def load_yaml() -> object:
-        sys.argv[1:] = [str(paths["big.yaml"])]
-        return exec(YAML_LOAD, {})
-
-    def load_json() -> object:
-        sys.argv[1:] = [str(paths["big.json"])]
-        return exec(JSON_LOAD, {})
-
-    yaml_load = best(runs, process("-c", YAML_LOAD, str(paths["big.yaml"])))
-    yaml_scan = best(runs, scan_process(str(paths["big.yaml"])))
-    rows.append(("yaml.load(CSafeLoader) of big.yaml, whole process", yaml_load, "", True))
-    rows.append(("scan big.yaml, whole process", yaml_scan,
-                 f"ratio {yaml_scan / yaml_load:.2f} (target <= 0.8)", yaml_scan <= 0.8 * yaml_load))
-    yaml_load_in = best(runs, load_yaml)
-    yaml_scan_in = best(runs, lambda: scan([paths["big.yaml"]], catalog=catalog, max_bytes=MAX_BYTES))
-    rows.append(("  in process: yaml.load / scan", yaml_scan_in,
-                 f"{yaml_load_in:.3f} s / {yaml_scan_in:.3f} s, ratio {yaml_scan_in / yaml_load_in:.2f}", True))
-
-    json_load_in = best(runs * 2, load_json)
-    json_scan_in = best(runs * 2, lambda: scan([paths["big.json"]], catalog=catalog, max_bytes=MAX_BYTES))
-    rows.append(("json.load of big.json, in process", json_load_in, "", True))
-    rows.append(("scan big.json, in process", json_scan_in,
-                 f"ratio {json_scan_in / json_load_in:.2f} (target <= 3)", json_scan_in <= 3 * json_load_in))
-    json_load = best(runs, process("-c", JSON_LOAD, str(paths["big.json"])))
-    json_scan = best(runs, scan_process(str(paths["big.json"])))
-    rows.append(("  whole process: json.load / scan", json_scan,
-                 f"{json_load:.3f} s / {json_scan:.3f} s, ratio {json_scan / json_load:.2f}", True))
-    dense = best(runs * 2, lambda: scan([paths["dense.json"]], catalog=catalog, max_bytes=MAX_BYTES))
-    rows.append(("  every group with a finding (dense.json), in process", dense,
-                 f"ratio {dense / json_load_in:.2f} to json.load of big.json", True))
-
-    serial = best(runs, scan_process("--jobs", "1", str(paths["many"])))
-    parallel = best(runs, scan_process(str(paths["many"])))
-    rows.append((f"{SMALL_TEMPLATES} small templates, one process", serial, "", True))
-    rows.append((f"{SMALL_TEMPLATES} small templates, {os.cpu_count()} cores", parallel,
-                 f"speed-up {serial / parallel:.2f}x", (os.cpu_count() or 1) < 2 or parallel < serial))
-
-    width = max(len(name) for name, *_ in rows)
-    for name, seconds, note, ok in rows:
-        print(f"{name:<{width}}  {seconds:7.3f} s  {note}{'' if ok else '  MISSED'}")
-    return 0 if all(ok for *_, ok in rows) else 1
+        return scanner_table(args.runs, Path(folder))
 
 
 if __name__ == "__main__":

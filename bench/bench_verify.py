@@ -10,11 +10,6 @@ each one copies, since the edit cannot change it; the cold cost is measured on t
 from __future__ import annotations
 
 import argparse
-import json
-import os
-import shutil
-import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -29,16 +24,6 @@ from rulebase import templatelint  # noqa: E402
 from rulebase.catalog import read_catalog  # noqa: E402
 from rulebase.verify import verify_catalog  # noqa: E402
 
-RULEBASE = [sys.executable, "-m", "rulebase.cli"]
-
-
-def whole_process(args: list[str], env: dict[str, str], runs: int) -> list[float]:
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        subprocess.run(RULEBASE + args, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, check=False)
-        times.append(time.perf_counter() - start)
-    return times
 
 
 def warm_synthetic_cache(catalog, origin: dict[str, str], real) -> None:
@@ -71,44 +56,20 @@ def bench_synthetic(size: int, runs: int, work: Path) -> dict[str, object]:
             report = verify_catalog(read_catalog(rules_dir))
             times.append(time.perf_counter() - start)
             examples, failed = len(report.results), len(report.failures)
-    return {"rules": size, "examples": examples, "failures": failed, "median_s": statistics.median(times),
-            "min_s": min(times), "max_s": max(times), "samples": times}
+    return {"examples": examples, "failures": failed, "samples": times}
 
 
-def main(argv: list[str] | None = None) -> dict[str, object]:
+def main(argv: list[str] | None = None) -> int:
+    """Measure the harness alone, as `make bench` does (bench/suite.py), and print its table."""
+    from bench.suite import harness_table
+
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="*", default=[1000])
     parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     args = parser.parse_args(argv)
-    work = Path(tempfile.mkdtemp(prefix="rulebase-bench-verify-"))
-    env = dict(os.environ, RULEBASE_CACHE_DIR=str(work / "cache"))
-    os.environ["RULEBASE_CACHE_DIR"] = env["RULEBASE_CACHE_DIR"]
-    try:
-        cold = []
-        for _ in range(args.runs):
-            shutil.rmtree(work / "cache", ignore_errors=True)
-            cold += whole_process(["verify", "rules", "--docs", "docs"], env, 1)
-        warm = whole_process(["verify", "rules", "--docs", "docs"], env, args.runs)
-        figures: dict[str, object] = {
-            "real_cold_s": statistics.median(cold), "real_cold_range": [min(cold), max(cold)],
-            "real_warm_s": statistics.median(warm), "real_warm_range": [min(warm), max(warm)],
-            "synthetic": [bench_synthetic(size, args.runs, work) for size in args.sizes],
-        }
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
-    if args.json:
-        print(json.dumps(figures))
-        return figures
-    print(f"real catalog, whole process, cfn-lint cache cold: {figures['real_cold_s']:.2f} s (target: none)")
-    print(f"real catalog, whole process, cfn-lint cache warm: {figures['real_warm_s']:.2f} s (target < 1 s)")
-    for row in figures["synthetic"]:  # type: ignore[union-attr]
-        per = row["median_s"] / row["rules"] * 1000
-        print(f"synthetic {row['rules']:>5} rules × 3 languages, {row['examples']} examples, warm: "
-              f"{row['median_s']:.2f} s (min {row['min_s']:.2f}, max {row['max_s']:.2f}; {per:.1f} ms a rule; "
-              f"{row['failures']} failures)")
-    return figures
+    with tempfile.TemporaryDirectory(prefix="rulebase-bench-verify-") as folder:
+        return harness_table(args.runs, args.sizes, Path(folder))
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

@@ -206,6 +206,21 @@ def bench_website(runs: int, sizes: list[int], work: Path) -> list[Row]:
     return rows
 
 
+def scanner_table(runs: int, work: Path) -> int:
+    """Print the scanner's rows alone (`python -m bench.bench_scan`); return 1 if a target is missed."""
+    return _print(bench_scanner(runs, work, {}))
+
+
+def harness_table(runs: int, sizes: list[int], work: Path) -> int:
+    """Print the harness's rows alone (`python -m bench.bench_verify`); return 1 if a target is missed."""
+    return _print(bench_harness(runs, sizes, work))
+
+
+def _print(rows: list[Row]) -> int:
+    print(table(rows))
+    return 1 if any(r.ok is False for r in rows) else 0
+
+
 # --- output -----------------------------------------------------------------------------------------
 
 def machine() -> str:
