@@ -9,8 +9,9 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache, partial
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Iterator, Mapping
 
+from rulebase.discovery import CHECK_FILE, Check, discover_checks
 from rulebase.model import LANGUAGES, SECTIONS, Location, Page, Problem, Rule
 
 TRANSLATED_FIELDS = ("title", "summary", "source_digest")
@@ -28,11 +29,13 @@ class CatalogError(Exception):
 class Catalog:
     """The rules, by id; earlier ids (`legacy_ids`) find the same rule. Iterating yields rules sorted by id."""
 
-    def __init__(self, rules: list[Rule], root: Path, problems: tuple[Problem, ...] = ()) -> None:
+    def __init__(self, rules: list[Rule], root: Path, problems: tuple[Problem, ...] = (),
+                 checks: Mapping[str, Check] | None = None) -> None:
         self._rules = {rule.id: rule for rule in sorted(rules, key=lambda r: r.id)}
         self._legacy = {legacy: rule for rule in rules for legacy in rule.legacy_ids}
         self.root = root
         self.problems = problems
+        self.checks: Mapping[str, Check] = checks or {}  # by rule id, found in the rule folders
 
     def __len__(self) -> int:
         return len(self._rules)
@@ -94,18 +97,23 @@ def read_catalog(
     """Return the catalog with every problem found in it as `catalog.problems`, never raising for bad files."""
     root = Path(path) if path is not None else shipped_rules_dir()
     if not root.is_dir():
-        return Catalog([], root, (Problem(Location(_display(root)), "no such rules folder"),))
+        return Catalog([], root, (Problem(Location(display_path(root)), "no such rules folder"),))
     problems: list[Problem] = []
     rules: list[Rule] = []
-    folders = list(_rule_folders(root))
-    for rule, rule_problems in _read_rules(folders, validate=validate, check_translations=check_translations):
+    folders, check_files = _rule_folders(root)
+    rule_folders: dict[Path, tuple[str, str, str]] = {}
+    read = _read_rules(list(folders.items()), validate=validate, check_translations=check_translations)
+    for (folder, _), (rule, rule_problems) in zip(folders.items(), read):
         problems.extend(rule_problems)
         if rule is not None:
             rules.append(rule)
+            rule_folders[folder] = (rule.id, rule.kind, rule.pages["en"].path)
     if validate:
         problems.extend(_catalog_problems(rules))
         rules = _unique(rules)
-    return Catalog(rules, root, tuple(sorted(problems)))
+    checks, check_problems = discover_checks(check_files, rule_folders, folders)
+    problems.extend(check_problems)
+    return Catalog(rules, root, tuple(sorted(problems)), checks)
 
 
 def source_digest(title: str, summary: str, body: str) -> str:
@@ -130,6 +138,11 @@ class RawPage:
 
 
 PARALLEL_MIN_RULES = 64  # below this, worker processes cost more than they save
+# Front-matter is metadata, a few hundred bytes: these bounds stop alias bombs and deep nesting (which crashes
+# libyaml's composer) before anything is built.
+MAX_FRONT_MATTER_BYTES = 65_536
+MAX_FRONT_MATTER_NODES = 10_000  # values once aliases are expanded
+MAX_FRONT_MATTER_DEPTH = 20
 
 
 def _read_rules(
@@ -152,13 +165,16 @@ def _read_rule_task(
     return _read_rule(item[0], item[1], validate=validate, check_translations=check_translations)
 
 
-def _rule_folders(root: Path) -> Iterator[tuple[Path, dict[str, Path]]]:
+def _rule_folders(root: Path) -> tuple[dict[Path, dict[str, Path]], dict[Path, Path]]:
+    """Return the rule folders (those holding a language file) with their files, and the check files by folder."""
     folders: dict[Path, dict[str, Path]] = {}
-    for md in root.rglob("*.md"):
-        if md.stem in LANGUAGES or _LANGUAGE_FILE.match(md.stem):
-            folders.setdefault(md.parent, {})[md.stem] = md
-    for folder in sorted(folders):
-        yield folder, folders[folder]
+    checks: dict[Path, Path] = {}
+    for path in root.rglob("*"):
+        if path.suffix == ".md" and (path.stem in LANGUAGES or _LANGUAGE_FILE.match(path.stem)):
+            folders.setdefault(path.parent, {})[path.stem] = path
+        elif path.name == CHECK_FILE:
+            checks[path.parent] = path
+    return {folder: folders[folder] for folder in sorted(folders)}, checks
 
 
 def _read_rule(
@@ -167,10 +183,10 @@ def _read_rule(
     problems: list[Problem] = []
     for stem, md in sorted(files.items()):
         if stem not in LANGUAGES:
-            problems.append(Problem(Location(_display(md)), f"unknown language {stem!r}: rule files are {', '.join(l + '.md' for l in LANGUAGES)}"))
+            problems.append(Problem(Location(display_path(md)), f"unknown language {stem!r}: rule files are {', '.join(l + '.md' for l in LANGUAGES)}"))
     if "en" not in files:
         any_file = next(iter(sorted(files.values())))
-        problems.append(Problem(Location(_display(any_file)), f"rule folder {folder.name} has no en.md (the source of truth)"))
+        problems.append(Problem(Location(display_path(any_file)), f"rule folder {folder.name} has no en.md (the source of truth)"))
         return None, problems
     raw = {}
     for lang in LANGUAGES:
@@ -203,7 +219,7 @@ def read_page(path: Path, *, validate: bool = True) -> tuple[RawPage | None, lis
     import frontmatter
     import yaml
 
-    shown = _display(path)
+    shown = display_path(path)
     try:
         text = path.read_bytes().decode("utf-8-sig")
     except UnicodeDecodeError as error:
@@ -220,7 +236,14 @@ def read_page(path: Path, *, validate: bool = True) -> tuple[RawPage | None, lis
     body_start = text.find("\n", closing.start()) + 1 or len(text)
     fm_line = text.count("\n", 0, fm_start) + 1
     fm_text = text[fm_start:closing.start()]
+    size = len(fm_text.encode("utf-8"))
+    if size > MAX_FRONT_MATTER_BYTES:
+        return None, [Problem(Location(shown, fm_line),
+                              f"front-matter is {size:,} bytes, over the limit of {MAX_FRONT_MATTER_BYTES:,}")]
     try:
+        bound = _front_matter_bound(fm_text)
+        if bound is not None:
+            return None, [Problem(Location(shown, fm_line + bound[0]), bound[1])]
         metadata = handler.load(fm_text)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
@@ -246,6 +269,38 @@ def read_page(path: Path, *, validate: bool = True) -> tuple[RawPage | None, lis
     body = text[body_start:]
     page = RawPage(shown, metadata, key_lines, fm_line, body, text.count("\n", 0, body_start) + 1)
     return page, problems
+
+
+def _front_matter_bound(fm_text: str) -> tuple[int, str] | None:
+    """Return the 0-based line and message of the first value past the front-matter bounds, or None.
+
+    One pass over libyaml's events, no tree: a node count that includes what each alias stands for.
+    """
+    import yaml
+    from yaml.events import AliasEvent, CollectionEndEvent, CollectionStartEvent, NodeEvent
+
+    sizes: dict[str, int] = {}
+    open_nodes: list[tuple[str | None, int]] = []  # anchor and node count at start of each open collection
+    nodes = 0
+    for event in yaml.parse(fm_text, Loader=yaml.CSafeLoader):
+        if isinstance(event, AliasEvent):
+            nodes += sizes.get(event.anchor, 1)
+        elif isinstance(event, CollectionStartEvent):
+            if len(open_nodes) >= MAX_FRONT_MATTER_DEPTH:
+                return event.start_mark.line, f"front-matter nests deeper than {MAX_FRONT_MATTER_DEPTH} levels"
+            open_nodes.append((event.anchor, nodes))
+            nodes += 1
+        elif isinstance(event, CollectionEndEvent):
+            anchor, start = open_nodes.pop()
+            if anchor is not None:
+                sizes[anchor] = nodes - start
+        elif isinstance(event, NodeEvent):  # a scalar
+            nodes += 1
+            if event.anchor is not None:
+                sizes[event.anchor] = 1
+        if nodes > MAX_FRONT_MATTER_NODES:
+            return event.start_mark.line, f"front-matter expands to more than {MAX_FRONT_MATTER_NODES:,} values (an alias bomb?)"
+    return None
 
 
 def _make_rule(folder: Path, raw: dict[str, RawPage]) -> Rule:
@@ -281,9 +336,10 @@ def _make_rule(folder: Path, raw: dict[str, RawPage]) -> Rule:
         legacy_ids=tuple(str(i) for i in meta.get("legacy_ids") or ()),
         aliases=tuple(str(a) for a in meta.get("aliases") or ()),
         references=tuple(str(r) for r in meta.get("references") or ()),
-        path=_display(folder),
+        path=display_path(folder),
         pages=pages,
         digest=source_digest(title, summary, raw["en"].body),
+        field_lines=dict(raw["en"].key_lines),
     )
 
 
@@ -325,6 +381,10 @@ def _schema_message(error: Any, key: str | None, path: str) -> str:
     if error.validator == "enum":
         allowed = ", ".join(str(v) for v in error.validator_value)
         return f"{field}: {error.instance!r} is not one of {allowed}"
+    if error.validator == "maxLength":
+        return f"{field}: {len(error.instance)} characters, over the limit of {error.validator_value}"
+    if error.validator == "pattern" and "description" in error.schema:
+        return f"{field}: {error.instance!r} is not allowed: {error.schema['description']}"
     return f"{field or 'front-matter'}: {error.message}"
 
 
@@ -442,7 +502,7 @@ def _unique(rules: list[Rule]) -> list[Rule]:
     return unique
 
 
-def _display(path: Path) -> str:
+def display_path(path: Path) -> str:
     """Return `path` relative to the working directory when it is below it, as users type it."""
     try:
         relative = os.path.relpath(path)

@@ -104,7 +104,7 @@ def _with_digest(text: str, digest: str) -> str:
 
 
 def scaffold_rule(root: Path, rule_id: str, *, kind: str = "iac") -> list[Path]:
-    """Create `root/<id>/{en,fr,ja}.md` from templates and return their paths; never overwrite a rule."""
+    """Create `root/<id>/{en,fr,ja}.md` and `check.py` from templates and return their paths; never overwrite a rule."""
     if not RULE_ID.match(rule_id):
         raise ToolError(f"rule id must be kebab-case (lowercase letters, digits, dashes): {rule_id!r}")
     if not root.is_dir():
@@ -119,7 +119,52 @@ def scaffold_rule(root: Path, rule_id: str, *, kind: str = "iac") -> list[Path]:
         path = folder / f"{lang}.md"
         path.write_text(_template(rule_id, kind, lang), encoding="utf-8")
         written.append(path)
+    check = folder / "check.py"
+    check.write_text(_CHECKS[kind], encoding="utf-8")
+    written.append(check)
     return written
+
+
+_CHECKS = {
+    "iac": '''"""TODO what this rule reports, in one line."""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from rulebase.checks import Violation
+from rulebase.template import Template
+
+KIND = "iac"
+
+
+def check(template: Template) -> Iterator[Violation]:
+    """TODO: yield a Violation for each resource that breaks the rule (see rulebase/template.py)."""
+    for resource in template.of_type("AWS::EC2::SecurityGroup"):
+        for branch in template.variants(resource.properties, resource.node + ("Properties",), keys=["GroupDescription"]):
+            if False:  # TODO the condition, over branch.get("...")
+                yield Violation(branch.location("GroupDescription"), resource.logical_id, "TODO detail")
+''',
+    "posture": '''"""TODO what this rule reports, in one line."""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from rulebase.checks import Violation
+from rulebase.snapshot import Snapshot
+
+KIND = "posture"
+REQUIRES = ("describe-security-groups",)  # the describe-* outputs the check reads
+
+
+def check(snapshot: Snapshot) -> Iterator[Violation]:
+    """TODO: yield a Violation for each item that breaks the rule (see rulebase/snapshot.py)."""
+    for group in snapshot.items("describe-security-groups"):
+        if False:  # TODO the condition, over group.get("...")
+            yield Violation(group.location(), group.id, "TODO detail")
+''',
+}
 
 
 _HEADINGS = {

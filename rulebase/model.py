@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Literal, Mapping
 
+from rulebase.escaping import printable
+
 LANGUAGES: tuple[str, ...] = ("en", "fr", "ja")
 SEVERITIES: tuple[str, ...] = ("info", "low", "medium", "high", "critical")
 SECTIONS: tuple[str, ...] = ("description", "rationale", "remediation", "compliant", "non-compliant", "references")
@@ -18,7 +20,7 @@ def rule_url(rule_id: str, lang: str = "en") -> str:
 
 
 ExampleKind = Literal["compliant", "non-compliant"]
-Level = Literal["error", "warning"]
+Level = Literal["error", "warning", "note"]  # a note: not evaluated, neither a finding nor an error
 
 
 @dataclass(frozen=True, order=True)
@@ -30,7 +32,8 @@ class Location:
     column: int = 0
 
     def __str__(self) -> str:
-        return f"{self.path}:{self.line}" if self.line else self.path
+        path = printable(self.path)  # a file name cannot start a new line or colour the terminal
+        return f"{path}:{self.line}" if self.line else path
 
 
 @dataclass(frozen=True, order=True)
@@ -43,7 +46,7 @@ class Problem:
 
     def format(self) -> str:
         """Return the compiler-style line `file:line: message`."""
-        prefix = "warning: " if self.level == "warning" else ""
+        prefix = "" if self.level == "error" else self.level + ": "
         return f"{self.location}: {prefix}{self.message}"
 
 
@@ -69,6 +72,10 @@ class Example:
     code: str
     location: Location
     expected_lines: tuple[int, ...]
+
+    def file_location(self, line: int) -> Location:
+        """Return where line `line` of the example (1-based, as hl_lines count) is in its Markdown file."""
+        return Location(self.location.path, self.location.line + line - 1 if line else 0)
 
     @property
     def name(self) -> str:
@@ -174,6 +181,7 @@ class Rule:
     path: str
     pages: Mapping[str, Page] = field(repr=False)
     digest: str = ""
+    field_lines: Mapping[str, int] = field(default_factory=dict, repr=False, compare=False)  # en.md's key lines
 
     @property
     def languages(self) -> tuple[str, ...]:

@@ -14,6 +14,7 @@ if TYPE_CHECKING:
 EXAMPLE_SECTIONS = ("compliant", "non-compliant")  # the anchors whose yaml/json fences are examples, by kind
 EXAMPLE_SYNTAXES = ("yaml", "json")
 _ANCHORED = re.compile(r"^(?P<text>.*?)\s*\{#(?P<anchor>[A-Za-z0-9_-]+)\}\s*$")
+MAX_EXAMPLE_BYTES = 65_536  # an example shows one point; CloudFormation takes 51,200 bytes of inline template
 _HL_LINES = re.compile(r"""hl_lines\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 
 
@@ -30,8 +31,11 @@ def file_line(body_line: int, offset: int) -> int:
     return body_line + offset
 
 
-def parse_hl_lines(spec: str) -> tuple[int, ...] | None:
-    """Return the lines named by a Material `hl_lines` value ("3 5-7"), or None if it is malformed."""
+def parse_hl_lines(spec: str, limit: int | None = None) -> tuple[int, ...] | None:
+    """Return the lines named by a Material `hl_lines` value ("3 5-7"), or None if it is malformed.
+
+    A range that goes past line `limit` keeps only its last line, which the caller reports: it is never expanded.
+    """
     lines: list[int] = []
     for part in spec.split():
         first, sep, last = part.partition("-")
@@ -40,7 +44,7 @@ def parse_hl_lines(spec: str) -> tuple[int, ...] | None:
         start, end = int(first), int(last) if sep else int(first)
         if start < 1 or end < start:
             return None
-        lines.extend(range(start, end + 1))
+        lines.extend(range(start, end + 1) if limit is None or end <= limit else (end,))
     return tuple(sorted(set(lines)))
 
 
@@ -107,16 +111,21 @@ def parse_body(
         if token.level != 0:
             problems.append(Problem(Location(path, fence_line), "example fence must sit at the top level of its section"))
             continue
+        code = token.content
+        size = len(code.encode("utf-8"))
+        if size > MAX_EXAMPLE_BYTES:
+            problems.append(Problem(Location(path, fence_line),
+                                    f"example is {size:,} bytes, over the limit of {MAX_EXAMPLE_BYTES:,}"))
+            continue
+        code_lines = code.count("\n") + (0 if code.endswith("\n") or not code else 1)
         hl_match = _HL_LINES.search(attrs)
         expected: tuple[int, ...] = ()
         if hl_match:
-            parsed = parse_hl_lines(hl_match[1] if hl_match[1] is not None else hl_match[2])
+            parsed = parse_hl_lines(hl_match[1] if hl_match[1] is not None else hl_match[2], code_lines)
             if parsed is None:
                 problems.append(Problem(Location(path, fence_line), f"malformed hl_lines in {info!r}"))
                 continue
             expected = parsed
-        code = token.content
-        code_lines = code.count("\n") + (0 if code.endswith("\n") or not code else 1)
         if kind == "non-compliant" and not expected:
             problems.append(Problem(Location(path, fence_line), "non-compliant example has no hl_lines (the lines the checker reports)"))
         elif kind == "compliant" and expected:

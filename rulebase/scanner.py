@@ -3,7 +3,7 @@
     result = scan(["templates/"])              # what `rulebase scan` reports
     result.findings, result.problems, result.exit_code
 
-    scan_source(text, "en.md", "yaml")         # one document in memory (the verify harness's examples)
+    scan_text(text, "en.md", "yaml")           # one document in memory (the verify harness's examples)
 """
 
 from __future__ import annotations
@@ -20,22 +20,23 @@ from rulebase.readers import DEFAULT_MAX_BYTES, Document, read_path, read_text
 
 if TYPE_CHECKING:
     from rulebase.catalog import Catalog
-    from rulebase.checks import Check, Violation
+    from rulebase.discovery import Check
 
 SUFFIXES = (".yaml", ".yml", ".json", ".template")  # what a directory scan reads
 PARALLEL_MIN_FILES = 64  # below this, starting worker processes costs more than it saves
-NOT_RECOGNISED = ("neither a CloudFormation template (no Resources mapping) "
-                  "nor describe-security-groups output (no SecurityGroups list)")
+NOT_RECOGNISED = ("neither a CloudFormation template (no Resources mapping) nor account data (no SecurityGroups, "
+                  "NetworkAcls, Vpcs, FlowLogs, Subnets or Reservations list)")
 
 
 @dataclass(frozen=True)
 class ScanResult:
-    """What a scan found: findings, inputs that could not be read, and which files were scanned or skipped."""
+    """What a scan found: findings, inputs that could not be read, notes, and which files were scanned or skipped."""
 
     findings: tuple[Finding, ...]
     problems: tuple[Problem, ...]
     scanned: tuple[str, ...] = ()  # read as a template or as account data
     skipped: tuple[str, ...] = ()  # neither: not scanned, not an error
+    notes: tuple[Problem, ...] = ()  # rules not evaluated on a snapshot (an operation's output is missing)
 
     @property
     def exit_code(self) -> int:
@@ -51,6 +52,16 @@ class Plan(NamedTuple):
     max_bytes: int = DEFAULT_MAX_BYTES
 
 
+class FileResult(NamedTuple):
+    """One file read: its template findings, the problems met, what it is, and its account data."""
+
+    path: str
+    findings: list[Finding]
+    problems: list[Problem]
+    kind: str | None  # "template", "account", or None: neither (skipped) or unreadable
+    posture: Document | None  # account data waits for the other documents of its folder
+
+
 def scan(
     paths: Iterable[str | os.PathLike[str]],
     *,
@@ -60,24 +71,38 @@ def scan(
     jobs: int | None = None,
     catalog: Catalog | None = None,
 ) -> ScanResult:
-    """Return the findings and problems of the files and directories in `paths`, as `rulebase scan` reports them."""
+    """Return the findings and problems of the files and directories in `paths`, as `rulebase scan` reports them.
+
+    The account data found in one folder forms one snapshot: the posture checks run once per folder.
+    """
     plan = make_plan(catalog, rules, lang, max_bytes)
     files, problems = collect_files(paths)
     findings: list[Finding] = []
+    notes: list[Problem] = []
     scanned: list[str] = []
     skipped: list[str] = []
-    for path, file_findings, problem, recognised in _scan_files(files, plan, jobs):
-        findings += file_findings
-        if problem is not None:
-            problems.append(problem)
-        elif recognised:
-            scanned.append(path)
-        else:
-            skipped.append(path)
-    return ScanResult(_sorted(findings), tuple(sorted(problems)), tuple(scanned), tuple(skipped))
+    folders: dict[str, list[Document]] = {}
+    for result in _scan_files(files, plan, jobs):
+        findings += result.findings
+        problems += result.problems
+        if result.posture is not None:
+            folders.setdefault(os.path.dirname(result.path) or ".", []).append(result.posture)
+        if result.problems and result.kind is None:
+            continue
+        (scanned if result.kind is not None else skipped).append(result.path)
+    for folder, documents in folders.items():
+        try:
+            snapshot_findings, snapshot_problems, snapshot_notes = check_snapshot(folder, documents, plan)
+        except Exception as error:  # a bug must not hide the other folders' results
+            problems.append(Problem(Location(folder), f"internal error while scanning: {type(error).__name__}: {error}"))
+            continue
+        findings += snapshot_findings
+        problems += snapshot_problems
+        notes += snapshot_notes
+    return ScanResult(_sorted(findings), tuple(sorted(problems)), tuple(scanned), tuple(skipped), tuple(sorted(notes)))
 
 
-def scan_source(
+def scan_text(
     text: str,
     path: str,
     syntax: str | None = None,
@@ -89,63 +114,87 @@ def scan_source(
 ) -> ScanResult:
     """Return the findings of one in-memory document (`syntax` "yaml", "json" or None); lines count from its start.
 
-    Unlike `scan`, text that is neither a template nor account data is a problem: an example must be one.
-    A `plan` made once (see `make_plan`) saves re-selecting the checks for every document.
+    Unlike `scan`, text that is neither a template nor account data is a problem: an example must be one. Account
+    data is a snapshot of its own. A `plan` made once (see `make_plan`) saves re-selecting the checks each time.
     """
     plan = plan if plan is not None else make_plan(catalog, rules, lang, DEFAULT_MAX_BYTES)
-    # No pause of the cycle collector here, unlike scan_file: documents in memory are small, and re-enabling it
-    # after each one would make the harness pay a collection over its whole catalog every example.
     document = read_text(text, path, syntax)
     if isinstance(document, Problem):
         return ScanResult((), (document,))
     if document.kind is None:
         return ScanResult((), (Problem(Location(path), NOT_RECOGNISED),))
-    return ScanResult(_sorted(check_document(document, plan)), (), (path,))
-
-
-def check_document(document: Document, plan: Plan) -> list[Finding]:
-    """Return the findings of the plan's checks on a document recognised as a template or account data."""
-    from rulebase.network import account_model, template_model
-
-    if document.kind == "template":
-        model, kind = template_model(document.data, document.path, document.lines), "iac"
-    elif document.kind == "account":
-        model, kind = account_model(document.data, document.path, document.lines), "posture"
+    if document.kind == "account":
+        findings, problems, notes = check_snapshot(path, [document], plan)
     else:
-        return []
-    findings: list[Finding] = []
-    seen: set[tuple[str, Location, str]] = set()
-    ran: dict[object, list[Violation]] = {}  # rules that share a check function run it once per document
+        findings, problems = check_template(document, plan)
+        notes = []
+    return ScanResult(_sorted(findings), tuple(sorted(problems)), (path,), (), tuple(notes))
+
+
+def check_template(document: Document, plan: Plan) -> tuple[list[Finding], list[Problem]]:
+    """Return the findings of the plan's iac checks on a template, and the problems of values it cannot judge."""
+    from rulebase.template import template_model
+
+    model = template_model(document.data, document.path, document.lines)
+    return _run(model, [check for check in plan.checks if check.kind == "iac"], plan)
+
+
+def check_snapshot(folder: str, documents: Sequence[Document], plan: Plan
+                   ) -> tuple[list[Finding], list[Problem], list[Problem]]:
+    """Return the findings of the plan's posture checks on the snapshot of one folder's account data, the
+    problems met, and one note per rule not evaluated because an operation's output is missing."""
+    from rulebase.snapshot import snapshot_model
+
+    snapshot = snapshot_model(folder, [(d.data, d.path, d.lines) for d in documents])
+    checks, notes = [], []
     for check in plan.checks:
-        if check.kind != kind:
+        if check.kind != "posture":
             continue
+        missing = snapshot.missing(check.requires)
+        if missing:
+            notes.append(Problem(Location(folder), f"{check.rule_id} not evaluated: no {', '.join(missing)} output",
+                                 "note"))
+        else:
+            checks.append(check)
+    findings, problems = _run(snapshot, checks, plan)
+    return findings, problems, notes
+
+
+def _run(model: object, checks: Sequence[Check], plan: Plan) -> tuple[list[Finding], list[Problem]]:
+    from rulebase.template import LimitExceeded
+
+    findings: list[Finding] = []
+    problems: list[Problem] = []
+    for check in checks:
         severity, title = plan.texts[check.rule_id]
-        violations = ran.get(check.run)
-        if violations is None:
-            violations = ran[check.run] = list(check.run(model))
-        for violation in violations:
-            key = (check.rule_id, violation.location, violation.resource)
-            if key in seen:  # the same entry under another combination of its Fn::If branches
-                continue
-            seen.add(key)
-            findings.append(Finding(check.rule_id, severity, violation.location, violation.resource,
-                                    f"{title} ({violation.detail})"))
-    return findings
+        try:
+            for violation in check.run(model):
+                findings.append(Finding(check.rule_id, severity, violation.location, violation.resource,
+                                        f"{title} ({violation.detail})"))
+        except LimitExceeded as error:  # fail closed: a value the evaluator cannot enumerate is an error, not a pass
+            problem = Problem(error.location, f"{error.message} ({check.rule_id} not evaluated)")
+            if problem not in problems:
+                problems.append(problem)
+    return findings, problems
 
 
-def scan_file(path: str, plan: Plan) -> tuple[str, list[Finding], Problem | None, bool]:
-    """Return a file's findings, the problem that stopped it being read, and whether it was recognised."""
+def scan_file(path: str, plan: Plan, keep_posture: bool = True) -> FileResult:
+    """Return a file's template findings and problems, whether it was recognised, and its account data."""
     try:
         with _no_cycle_collection():
             document = read_path(path, max_bytes=plan.max_bytes)
             if isinstance(document, Problem):
-                return path, [], document, False
-            findings, recognised = check_document(document, plan), document.kind is not None
+                return FileResult(path, [], [document], None, None)
+            if document.kind != "template":
+                posture = document if document.kind == "account" and keep_posture else None
+                return FileResult(path, [], [], document.kind, posture)
+            findings, problems = check_template(document, plan)
             # Freed here, by reference counting, the tree is not there for the collector to walk when it resumes.
             del document
-            return path, findings, None, recognised
+            return FileResult(path, findings, problems, "template", None)
     except Exception as error:  # a bug must not hide the other files' results
-        return path, [], Problem(Location(path), f"internal error while scanning: {type(error).__name__}: {error}"), False
+        problem = Problem(Location(path), f"internal error while scanning: {type(error).__name__}: {error}")
+        return FileResult(path, [], [problem], None, None)
 
 
 @contextmanager
@@ -164,22 +213,34 @@ def _no_cycle_collection() -> Iterator[None]:
 # --- plan -------------------------------------------------------------------------------------------
 
 def make_plan(catalog: Catalog | None, rules: Sequence[str] | None, lang: str, max_bytes: int) -> Plan:
-    """Return the checks of `rules` (ids or earlier ids; all by default) with their severities and titles."""
-    from rulebase.checks import REGISTRY
+    """Return the checks of `rules` (ids or earlier ids; all by default) with their severities and titles.
+
+    Raise CatalogError when a selected check cannot be imported.
+    """
+    from rulebase.catalog import CatalogError
+    from rulebase.discovery import CheckError
 
     if lang not in LANGUAGES:
         raise ValueError(f"unknown language {lang!r}: one of {', '.join(LANGUAGES)}")
     catalog = catalog if catalog is not None else default_catalog()
-    _check_registry(catalog, REGISTRY)
     if rules is None:
-        selected = [rule.id for rule in catalog]
+        selected = [rule.id for rule in catalog if rule.id in catalog.checks]
     else:
         unknown = [rule_id for rule_id in rules if rule_id not in catalog]
         if unknown:
             raise ValueError(f"unknown rule id: {', '.join(unknown)}")
-        selected = list(dict.fromkeys(catalog[rule_id].id for rule_id in rules))
+        selected = list(dict.fromkeys(catalog[rule_id].id for rule_id in rules if catalog[rule_id].id in catalog.checks))
+    checks = tuple(catalog.checks[rule_id] for rule_id in selected)
+    errors = []
+    for check in checks:
+        try:
+            check.load()
+        except CheckError as error:
+            errors.append(error.problem)
+    if errors:
+        raise CatalogError(tuple(errors))
     texts = {rule_id: (catalog[rule_id].severity, catalog[rule_id].title(lang)) for rule_id in selected}
-    return Plan(tuple(REGISTRY[rule_id] for rule_id in selected), texts, max_bytes)
+    return Plan(checks, texts, max_bytes)
 
 
 @lru_cache(maxsize=1)
@@ -188,19 +249,6 @@ def default_catalog() -> Catalog:
     from rulebase.catalog import load_catalog
 
     return load_catalog(validate=False)
-
-
-def _check_registry(catalog: Catalog, registry: Mapping[str, Check]) -> None:
-    from rulebase.catalog import CatalogError
-
-    problems = [Problem(Location(rule.path), f"rule {rule.id} has no check in rulebase/checks/")
-                for rule in catalog if rule.id not in registry]
-    problems += [Problem(Location(rule.path), f"rule {rule.id} is {rule.kind} but its check reads {check.kind} input")
-                 for rule in catalog if (check := registry.get(rule.id)) is not None and check.kind != rule.kind]
-    problems += [Problem(Location(str(getattr(catalog, "root", "rules"))), f"check {rule_id} has no rule in the catalog")
-                 for rule_id in sorted(set(registry) - {rule.id for rule in catalog})]
-    if problems:
-        raise CatalogError(tuple(problems))
 
 
 # --- files ------------------------------------------------------------------------------------------
@@ -234,8 +282,7 @@ def _walk(root: str, problems: list[Problem]) -> Iterable[str]:
                     yield path
 
 
-def _scan_files(files: list[str], plan: Plan, jobs: int | None
-                ) -> Iterable[tuple[str, list[Finding], Problem | None, bool]]:
+def _scan_files(files: list[str], plan: Plan, jobs: int | None) -> Iterable[FileResult]:
     workers = min(jobs or os.cpu_count() or 1, len(files) // (PARALLEL_MIN_FILES // 2) or 1)
     if workers > 1 and len(files) >= PARALLEL_MIN_FILES:
         from concurrent.futures import ProcessPoolExecutor
@@ -243,7 +290,9 @@ def _scan_files(files: list[str], plan: Plan, jobs: int | None
 
         try:
             with ProcessPoolExecutor(max_workers=workers, initializer=_start_worker, initargs=(plan,)) as pool:
-                return list(pool.map(_scan_in_worker, files, chunksize=max(1, len(files) // (workers * 8))))
+                results = list(pool.map(_scan_in_worker, files, chunksize=max(1, len(files) // (workers * 8))))
+            # Account data is not sent back between processes: it is read again here, where its folder gathers.
+            return [scan_file(r.path, plan) if r.kind == "account" else r for r in results]
         except (OSError, BrokenProcessPool):  # no processes allowed here: do it in this one
             pass
     return [scan_file(path, plan) for path in files]
@@ -257,9 +306,9 @@ def _start_worker(plan: Plan) -> None:
     _worker_plan = plan
 
 
-def _scan_in_worker(path: str) -> tuple[str, list[Finding], Problem | None, bool]:
+def _scan_in_worker(path: str) -> FileResult:
     assert _worker_plan is not None
-    return scan_file(path, _worker_plan)
+    return scan_file(path, _worker_plan, keep_posture=False)
 
 
 def _sorted(findings: Iterable[Finding]) -> tuple[Finding, ...]:

@@ -84,12 +84,16 @@ class Report:
 
 def run_example(rule: Rule, example: Example, scanner: ExampleScanner | None = None) -> ExampleResult:
     """Return the verdict on one example, scanned alone as the file type its fence names."""
-    findings, problems = (scanner or ExampleScanner()).scan(example)
+    findings, problems, notes = (scanner or ExampleScanner()).scan(example)
     if problems:
         reasons = "; ".join(f"line {p.location.line}: {p.message}" if p.location.line else p.message for p in problems)
         return ExampleResult(rule, example, (), (), (f"cannot be scanned as {example.syntax}: {reasons}",))
+    skipped = [note.message for note in notes if note.message.startswith(rule.id + " ")]
+    if skipped:
+        return ExampleResult(rule, example, (), (), (f"cannot be judged: {skipped[0]}",))
     mine = tuple(sorted({f.location.line for f in findings if f.rule_id == rule.id}))
-    others = tuple(f for f in findings if f.rule_id != rule.id)
+    others = tuple(Finding(f.rule_id, f.severity, example.file_location(f.location.line), f.resource, f.message)
+                   for f in findings if f.rule_id != rule.id)
     return ExampleResult(rule, example, mine, others, tuple(_verdict(example, mine)))
 
 
@@ -98,23 +102,31 @@ class ExampleScanner:
 
     def __init__(self, catalog: Catalog | None = None) -> None:
         from rulebase.catalog import load_catalog
-        from rulebase.checks import REGISTRY
+        from rulebase.discovery import CheckError
         from rulebase.scanner import Plan
 
         catalog = catalog if catalog is not None else load_catalog(validate=False)
-        # A rule without a check is reported by registry_problems; its examples then fail, the others still run.
-        ids = [rule.id for rule in catalog if rule.id in REGISTRY]
-        self.plan = Plan(tuple(REGISTRY[i] for i in ids), {i: (catalog[i].severity, catalog[i].title()) for i in ids})
-        self._seen: dict[tuple[str, str], tuple[tuple[Finding, ...], tuple[Problem, ...]]] = {}
+        # A rule without a working check is reported by the catalog; its examples then fail, the others still run.
+        self.problems: list[Problem] = []
+        checks = []
+        for check in catalog.checks.values():
+            try:
+                check.load()
+                checks.append(check)
+            except CheckError as error:
+                self.problems.append(error.problem)
+        self.plan = Plan(tuple(checks), {c.rule_id: (catalog[c.rule_id].severity, catalog[c.rule_id].title())
+                                         for c in checks})
+        self._seen: dict[tuple[str, str], tuple[tuple[Finding, ...], tuple[Problem, ...], tuple[Problem, ...]]] = {}
 
-    def scan(self, example: Example) -> tuple[tuple[Finding, ...], tuple[Problem, ...]]:
-        """Return the findings and problems of one example, its lines counted from the example's first line."""
-        from rulebase.scanner import scan_source
+    def scan(self, example: Example) -> tuple[tuple[Finding, ...], tuple[Problem, ...], tuple[Problem, ...]]:
+        """Return the findings, problems and notes of one example, its lines counted from the example's first line."""
+        from rulebase.scanner import scan_text
 
         key = (example.syntax, example.code)
         if key not in self._seen:
-            result = scan_source(example.code, example.location.path, example.syntax, plan=self.plan)
-            self._seen[key] = (result.findings, result.problems)
+            result = scan_text(example.code, example.location.path, example.syntax, plan=self.plan)
+            self._seen[key] = (result.findings, result.problems, result.notes)
         return self._seen[key]
 
 
@@ -171,7 +183,6 @@ def _verify_catalog(
 
     report = Report(problems=list(catalog.problems), rules=len(catalog))
     report.languages = len({lang for rule in catalog for lang in rule.languages})
-    report.problems += registry_problems(catalog)
     work = [(rule, example) for rule in catalog for lang in LANGUAGES for example in rule.examples(lang)]
     by_example = {id(example): rule for rule, example in work}
     examples: Iterable[Example] = [example for _, example in work]
@@ -180,6 +191,7 @@ def _verify_catalog(
     english: dict[tuple[str, str, int], ExampleResult] = {}
     results = []
     scanner = ExampleScanner(catalog)
+    report.problems += scanner.problems
     for example in examples:
         result = run_example(by_example[id(example)], example, scanner)
         if example.language == "en":
@@ -200,19 +212,6 @@ def _verify_catalog(
     return report
 
 
-def registry_problems(catalog: Catalog) -> list[Problem]:
-    """Return a problem for each rule without a check and each check without a rule."""
-    from rulebase.checks import REGISTRY
-
-    problems = []
-    for rule in catalog:
-        if rule.id not in REGISTRY:
-            problems.append(Problem(Location(rule.pages["en"].path), f"rule {rule.id} has no check in rulebase/checks/"))
-    for rule_id in sorted(set(REGISTRY) - set(catalog.ids)):
-        problems.append(Problem(Location(catalog.root.as_posix()), f"check {rule_id} has no rule in the catalog"))
-    return problems
-
-
 def _with_failures(result: ExampleResult, failures: tuple[str, ...]) -> ExampleResult:
     if not failures:
         return result
@@ -220,9 +219,9 @@ def _with_failures(result: ExampleResult, failures: tuple[str, ...]) -> ExampleR
 
 
 def _relative(path: Path) -> str:
-    from rulebase.catalog import _display
+    from rulebase.catalog import display_path
 
-    return _display(path)
+    return display_path(path)
 
 
 # --- output ----------------------------------------------------------------------------------------

@@ -97,7 +97,7 @@ def test_new_scaffolds_a_loadable_rule_and_never_overwrites(capsys: pytest.Captu
     rules = tmp_path / "rules"
     rules.mkdir()
     code, out, _ = run(capsys, "new", "aws-ec2-example-check", "--kind", "posture", "--rules", str(rules))
-    assert code == 0 and out.count("created ") == 3
+    assert code == 0 and out.count("created ") == 4  # three pages and the check
     rule = load_catalog(rules)["aws-ec2-example-check"]
     assert rule.languages == ("en", "fr", "ja") and rule.kind == "posture"
     assert [e.kind for e in rule.examples("ja")] == ["compliant", "non-compliant"]

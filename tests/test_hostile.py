@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 import rulebase.readers.text as text_module
 from rulebase.model import Problem
 from rulebase.readers import Document, read_path, read_text
-from rulebase.scanner import ScanResult, scan, scan_source
+from rulebase.scanner import ScanResult, scan, scan_text
 
 FIXTURES = Path(__file__).parent / "fixtures"
 HOSTILE = FIXTURES / "hostile"
@@ -145,16 +145,17 @@ def test_a_failing_disk_is_one_error(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_a_bug_in_a_check_is_one_error_for_that_file(monkeypatch: pytest.MonkeyPatch) -> None:
-    import rulebase.network
+    import rulebase.snapshot
 
     def broken(*args: object) -> object:
         raise ZeroDivisionError("division by zero")
 
-    monkeypatch.setattr(rulebase.network, "account_model", broken)
-    account = str(FIXTURES / "checks" / "account.json")
-    result = scan([account, GOOD])
+    monkeypatch.setattr(rulebase.snapshot, "snapshot_model", broken)
+    account = FIXTURES / "checks" / "account.json"
+    result = scan([str(account), GOOD], rules=["aws-ec2-default-security-group-restricts-all-traffic",
+                                               "cloudformation-aws-security-group-egress-with-all-protocols"])
     assert [p.format() for p in result.problems] == [
-        f"{account}: internal error while scanning: ZeroDivisionError: division by zero"]
+        f"{account.parent}: internal error while scanning: ZeroDivisionError: division by zero"]
     assert len(result.findings) == 1
 
 
@@ -186,7 +187,7 @@ def test_generated_yaml_gives_a_document_or_a_clean_error(pieces: list[str], syn
     text = "".join(pieces)
     document = read_text(text, "x.yaml", syntax)
     assert isinstance(document, (Document, Problem))
-    _assert_clean(scan_source(text, "x.yaml", syntax))
+    _assert_clean(scan_text(text, "x.yaml", syntax))
 
 
 @settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -195,13 +196,13 @@ def test_generated_json_gives_a_document_or_a_clean_error(pieces: list[str], syn
     text = "".join(pieces)
     document = read_text(text, "x.json", syntax)
     assert isinstance(document, (Document, Problem))
-    _assert_clean(scan_source(text, "x.json", syntax))
+    _assert_clean(scan_text(text, "x.json", syntax))
 
 
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(text=st.text(max_size=200), syntax=st.sampled_from(["yaml", "json", None]))
 def test_any_text_gives_a_document_or_a_clean_error(text: str, syntax: str | None) -> None:
-    _assert_clean(scan_source(text, "x", syntax))
+    _assert_clean(scan_text(text, "x", syntax))
 
 
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])

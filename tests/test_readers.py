@@ -81,9 +81,9 @@ def test_duplicate_keys_are_an_error_naming_both_lines() -> None:
     assert problem == Problem(Location("t.json", 3), "duplicate key 'A' (first on line 2)")
 
 
-def test_a_stream_of_several_documents_is_not_a_template() -> None:
+def test_a_stream_of_several_documents_is_an_error_naming_the_second() -> None:
     document = read_text("Resources: {}\n---\nResources: {}\n", "t", "yaml")
-    assert isinstance(document, Document) and document.kind is None
+    assert document == Problem(Location("t", 2), "more than one YAML document: a template is one document")
 
 
 # --- lines ------------------------------------------------------------------------------------------------
@@ -265,7 +265,7 @@ def test_json_reader_gives_what_json_loads_gives(value: object, indent: int | No
 def test_json_lines_are_the_lines_libyaml_sees(value: object, indent: int | None, ascii: bool) -> None:
     text = json.dumps(value, indent=indent, ensure_ascii=ascii)
     tree, lines = read_json(text)
-    _, yaml_lines, _ = read_yaml(text)  # JSON is YAML 1.2: libyaml's marks are the reference
+    _, yaml_lines = read_yaml(text)  # JSON is YAML 1.2: libyaml's marks are the reference
     for node, key in _containers(tree):
         assert lines.line(node, key) == yaml_lines.line(node, key), (node, key, text)
 
@@ -295,5 +295,5 @@ yaml_values = st.recursive(
 @given(value=yaml_values, flow=st.booleans())
 def test_yaml_reader_reads_what_pyyaml_writes(value: object, flow: bool) -> None:
     text = yaml.safe_dump(value, default_flow_style=flow)
-    tree, _, single = read_yaml(text)
-    assert single and tree == value
+    tree, _ = read_yaml(text)
+    assert tree == value

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 from html import unescape
@@ -13,7 +14,7 @@ import pytest
 from generator.build import Options, build_environment
 from generator.i18n import LABELS, framework_name
 from generator.index_page import fold, index_markdown
-from generator.redirects import dest_path, redirect_conflicts, redirect_map
+from generator.redirects import dest_path, redirect_map, redirect_problems
 from generator.rule_page import escape_markdown, rule_file_path, rule_markdown, translation_notice
 from rulebase.model import rule_url
 from generator.site import generated_pages, root_redirect, site_nav, split_for_search
@@ -37,6 +38,7 @@ def partial(tmp_path_factory: pytest.TempPathFactory) -> Catalog:
     english_only = root / DEFAULT_SG
     english_only.mkdir()
     shutil.copy(ROOT / "rules" / DEFAULT_SG / "en.md", english_only / "en.md")
+    shutil.copy(ROOT / "rules" / DEFAULT_SG / "check.py", english_only / "check.py")
     changed = root / ALL_PORTS
     shutil.copytree(ROOT / "rules" / ALL_PORTS, changed)
     (changed / "ja.md").unlink()
@@ -174,16 +176,30 @@ def test_redirect_map_sends_earlier_ids_and_aliases_to_the_rule(catalog: Catalog
     assert set(redirects) == expected
 
 
-def test_redirect_that_would_overwrite_a_page_is_reported() -> None:
+def test_redirect_outside_the_site_or_onto_a_page_is_refused_at_its_line(catalog: Catalog) -> None:
+    """Whatever the schema lets through, no redirect file lands outside the language folder or onto a page."""
     assert dest_path("rules/x.md") == "rules/x/index.html"
     assert dest_path("rules/index.md") == "rules/index.html"
     assert dest_path("index.md") == "index.html"
-    pages = ["index.html", "rules/index.html", "rules/a/index.html"]
-    redirects = {"rules.md": "rules/a.md", "old/a.md": "rules/a.md", "rules/a.md": "rules/b.md"}
-    assert redirect_conflicts(redirects, pages) == [
-        "redirect 'rules' -> 'rules/a.md' would overwrite the page 'rules/index.html'",
-        "redirect 'rules/a' -> 'rules/b.md' would overwrite the page 'rules/a/index.html'",
+    rule = dataclasses.replace(catalog[DEFAULT_SG], legacy_ids=("..", "index", "ok-id"), aliases=(
+        "../../../../tmp/x", "../fr/rules/index", "a/./b", "rules", f"rules/{ALL_PORTS}", "old/page"))
+    en = rule.pages["en"].path
+    pages = ["index.html", "rules/index.html", f"rules/{ALL_PORTS}/index.html"]
+    assert [p.format() for p in redirect_problems([rule], pages)] == [
+        f"{en}:{rule.field_lines['legacy_ids']}: legacy_ids '..' would write 'rules/../index.html', outside the "
+        "rule's place in the site (a path with /, . or .. segments)",
+        f"{en}:{rule.field_lines['legacy_ids']}: legacy_ids 'index' would overwrite the page 'rules/index.html'",
+        f"{en}:{rule.field_lines['aliases']}: aliases '../../../../tmp/x' would write '../../../../tmp/x/index.html', "
+        "outside the rule's place in the site (a path with /, . or .. segments)",
+        f"{en}:{rule.field_lines['aliases']}: aliases '../fr/rules/index' would write '../fr/rules/index.html', "
+        "outside the rule's place in the site (a path with /, . or .. segments)",
+        f"{en}:{rule.field_lines['aliases']}: aliases 'a/./b' would write 'a/./b/index.html', "
+        "outside the rule's place in the site (a path with /, . or .. segments)",
+        f"{en}:{rule.field_lines['aliases']}: aliases 'rules' would overwrite the page 'rules/index.html'",
+        f"{en}:{rule.field_lines['aliases']}: aliases 'rules/{ALL_PORTS}' would overwrite the page "
+        f"'rules/{ALL_PORTS}/index.html'",
     ]
+    assert redirect_problems(catalog, pages) == []
 
 
 def test_generated_pages_are_the_index_and_one_page_per_rule(catalog: Catalog) -> None:

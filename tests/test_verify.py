@@ -159,17 +159,13 @@ def test_example_that_is_not_an_input_fails(rules: Path, capsys: pytest.CaptureF
     assert "neither a CloudFormation template" in failure
 
 
-def test_rule_without_check_and_check_without_rule(rules: Path, capsys: pytest.CaptureFixture[str],
-                                                   monkeypatch: pytest.MonkeyPatch) -> None:
-    import rulebase.checks
-
-    registry = dict(rulebase.checks.REGISTRY)
-    registry["aws-ec2-retired-check"] = registry.pop(DEFAULT_SG)
-    monkeypatch.setattr(rulebase.checks, "REGISTRY", registry)
+def test_rule_without_check_and_check_without_rule(rules: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (rules / "aws-ec2-retired-check").mkdir()
+    (rules / DEFAULT_SG / "check.py").rename(rules / "aws-ec2-retired-check" / "check.py")
     code, out = verify(capsys)
     assert code == 1
-    assert f"rules/{DEFAULT_SG}/en.md: rule {DEFAULT_SG} has no check in rulebase/checks/" in out
-    assert "rules: check aws-ec2-retired-check has no rule in the catalog" in out
+    assert f"rules/{DEFAULT_SG}/en.md: rule {DEFAULT_SG} has no check: add rules/{DEFAULT_SG}/check.py" in out
+    assert "rules/aws-ec2-retired-check/check.py: check without a rule: rules/aws-ec2-retired-check has no en.md" in out
 
 
 def test_missing_folder_is_one_line(rules: Path, capsys: pytest.CaptureFixture[str]) -> None:

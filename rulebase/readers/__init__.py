@@ -34,7 +34,7 @@ class Document:
     syntax: Syntax
     data: Any
     lines: YamlLines | JsonLines
-    kind: Kind | None  # None: neither a CloudFormation template nor describe-security-groups output
+    kind: Kind | None  # None: neither a CloudFormation template nor account data (describe-* output)
 
 
 def read_path(path: str, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Document | Problem:
@@ -72,14 +72,11 @@ def read_text(text: str, path: str, syntax: str | None = None) -> Document | Pro
 
 def kind_of(data: Any) -> Kind | None:
     """Return what the data is, judged by its shape: a template, account data, or neither."""
-    if isinstance(data, dict):
-        if isinstance(data.get("Resources"), dict) or "AWSTemplateFormatVersion" in data:
-            return "template"
-        if isinstance(data.get("SecurityGroups"), list):
-            return "account"
-    elif isinstance(data, list) and data and all(isinstance(g, dict) and "GroupId" in g for g in data):
-        return "account"  # `--query SecurityGroups[]` prints the bare list
-    return None
+    from rulebase.snapshot import posture_keys
+
+    if isinstance(data, dict) and (isinstance(data.get("Resources"), dict) or "AWSTemplateFormatVersion" in data):
+        return "template"
+    return "account" if posture_keys(data) else None
 
 
 def _json(text: str, path: str) -> Document:
@@ -88,8 +85,8 @@ def _json(text: str, path: str) -> Document:
 
 
 def _yaml(text: str, path: str) -> Document:
-    data, lines, single = read_yaml(text)
-    return Document(path, "yaml", data, lines, kind_of(data) if single else None)
+    data, lines = read_yaml(text)
+    return Document(path, "yaml", data, lines, kind_of(data))
 
 
 def _suffix(path: str) -> str:

@@ -21,9 +21,10 @@ INDEXED_DEPTH = 2  # containers at depth 0 and 1 are walked here; their children
 
 _scan_once = JSONDecoder().scan_once
 _WS = re.compile(r"[ \t\n\r]*")
-_KEY = re.compile(r'[ \t\n\r]*"((?:[^"\\\x00-\x1f]|\\.)*)"[ \t\n\r]*:[ \t\n\r]*', re.DOTALL)
+_STRING = r'"([^"\\\x00-\x1f]*+(?:\\.[^"\\\x00-\x1f]*+)*+)"'  # possessive: no backtracking stack per character
+_KEY = re.compile(r'[ \t\n\r]*' + _STRING + r'[ \t\n\r]*:[ \t\n\r]*', re.DOTALL)
 _NEXT = re.compile(r"[ \t\n\r]*([,\]}])")
-_NEXT_KEY = re.compile(r'[ \t\n\r]*,[ \t\n\r]*"((?:[^"\\\x00-\x1f]|\\.)*)"[ \t\n\r]*:[ \t\n\r]*', re.DOTALL)
+_NEXT_KEY = re.compile(r'[ \t\n\r]*,[ \t\n\r]*' + _STRING + r'[ \t\n\r]*:[ \t\n\r]*', re.DOTALL)
 _NEXT_ITEM = re.compile(r"[ \t\n\r]*,[ \t\n\r]*")
 _EMPTY = {"{": re.compile(r"[ \t\n\r]*}"), "[": re.compile(r"[ \t\n\r]*]")}
 _CLOSER = {"{": "}", "[": "]"}
@@ -32,6 +33,21 @@ _BLOCK_BITS = 12  # newlines are counted per 4 KiB block, once
 
 class _Malformed(Exception):
     """The fast walk met something it does not expect; the standard parser then names the error."""
+
+
+class _Repeated(Exception):
+    """A mapping below the top levels repeats a key; `_repeated_key` then finds where."""
+
+
+def _unique(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    mapping = dict(pairs)
+    if len(mapping) != len(pairs):
+        raise _Repeated
+    return mapping
+
+
+# The C scanner with a pairs hook: a repeated key anywhere is seen, for the cost of one call per mapping.
+_scan_unique = JSONDecoder(object_pairs_hook=_unique).scan_once
 
 
 class _Container:
@@ -135,6 +151,8 @@ class JsonLines:
 
 def read_json(text: str) -> tuple[Any, JsonLines]:
     """Return the JSON text's value and its lines."""
+    if "\r" in text:  # CR-only and CRLF line ends count as one line each; in JSON, a CR is only whitespace
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
     containers: dict[int, _Container] = {}
     root = _WS.match(text).end()
     try:
@@ -153,7 +171,7 @@ def _walk(text: str, pos: int, depth: int, containers: dict[int, _Container]) ->
     """Return the value at `pos` and where it ends, recording the children of the top containers."""
     opener = text[pos:pos + 1]
     if depth >= INDEXED_DEPTH or opener not in _CLOSER:
-        return _scan_once(text, pos)
+        return _scan_value(text, pos)
     deeper = depth + 1 < INDEXED_DEPTH  # whether the children's own children are recorded too
     empty = _EMPTY[opener].match(text, pos + 1)
     if opener == "{":
@@ -174,7 +192,7 @@ def _walk(text: str, pos: int, depth: int, containers: dict[int, _Container]) ->
                 first, here = (text.count("\n", 0, offset) + 1 for offset in (children[name][0], match.start(1)))
                 raise ReadError(f"duplicate key {name!r} (first on line {first})", here)
             children[name] = (match.start(1) - 1, start)
-            mapping[name], end = _walk(text, start, depth + 1, containers) if deeper else _scan_once(text, start)
+            mapping[name], end = _walk(text, start, depth + 1, containers) if deeper else _scan_value(text, start)
             match = _NEXT_KEY.match(text, end)
             if match is None:
                 return mapping, _close(text, end, "}")
@@ -191,6 +209,45 @@ def _walk(text: str, pos: int, depth: int, containers: dict[int, _Container]) ->
         match = _NEXT_ITEM.match(text, end)
         if match is None:
             return sequence, _close(text, end, "]")
+        start = match.end()
+
+
+def _scan_value(text: str, pos: int) -> tuple[Any, int]:
+    """Return the value at `pos` and where it ends; a repeated key in it is a ReadError naming both lines."""
+    try:
+        return _scan_unique(text, pos)
+    except _Repeated:
+        name, first, second = _repeated_key(text, pos) or ("?", pos, pos)
+        first_line, line = (text.count("\n", 0, offset) + 1 for offset in (first, second))
+        raise ReadError(f"duplicate key {name!r} (first on line {first_line})", line) from None
+
+
+def _repeated_key(text: str, pos: int) -> tuple[str, int, int] | None:
+    """Return the first repeated key in the value at `pos` and the offsets of both; only run once one is known."""
+    opener = text[pos:pos + 1]
+    if opener not in _CLOSER or _EMPTY[opener].match(text, pos + 1):
+        return None
+    if opener == "{":
+        seen: dict[str, int] = {}
+        match = _KEY.match(text, pos + 1)
+        while match is not None:
+            name = scanstring(text, match.start(1))[0] if "\\" in match.group(1) else match.group(1)
+            if name in seen:
+                return name, seen[name], match.start(1)
+            seen[name] = match.start(1)
+            found = _repeated_key(text, match.end())
+            if found:
+                return found
+            match = _NEXT_KEY.match(text, _scan_once(text, match.end())[1])
+        return None
+    start = _WS.match(text, pos + 1).end()
+    while True:
+        found = _repeated_key(text, start)
+        if found:
+            return found
+        match = _NEXT_ITEM.match(text, _scan_once(text, start)[1])
+        if match is None:
+            return None
         start = match.end()
 
 

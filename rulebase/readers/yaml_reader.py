@@ -88,8 +88,8 @@ class YamlLines:
         return span[0]
 
 
-def read_yaml(text: str) -> tuple[Any, YamlLines, bool]:
-    """Return the first document's tree, its lines, and whether it is the stream's only document."""
+def read_yaml(text: str) -> tuple[Any, YamlLines]:
+    """Return the document's tree and its lines; a stream of more than one document is a ReadError."""
     try:
         return _build(_parser(text), text)
     except yaml.MarkedYAMLError as error:
@@ -107,7 +107,7 @@ def _parser(text: str) -> Callable[[], Any]:
     return yaml.SafeLoader(text).get_event
 
 
-def _build(get_event: Callable[[], Any], text: str) -> tuple[Any, YamlLines, bool]:
+def _build(get_event: Callable[[], Any], text: str) -> tuple[Any, YamlLines]:
     spans: dict[int, tuple[int, dict[Any, int] | None]] = {}
     anchors: dict[str, Any] = {}
     unfinished: set[str] = set()
@@ -175,18 +175,20 @@ def _build(get_event: Callable[[], Any], text: str) -> tuple[Any, YamlLines, boo
                                 event.start_mark.line + 1)
         elif kind is DocumentStartEvent:
             documents += 1
-            if documents > 1:
-                return root, YamlLines(root, spans), False
+            if documents > 1:  # CloudFormation reads one document; which one a tool judges would be a guess
+                raise ReadError("more than one YAML document: a template is one document", event.start_mark.line + 1)
             continue
         elif kind is StreamEndEvent:
             if root is _NO_KEY:
                 raise ReadError("empty file (no YAML document)")
-            return root, YamlLines(root, spans), True
+            return root, YamlLines(root, spans)
         else:  # stream start, document end
             continue
 
         if keys is not None:
             if key is _NO_KEY:
+                if kind is ScalarEvent and event.tag is None:
+                    value = event.value  # keys are text, as in CloudFormation's JSON: `1` and `1.0` are two keys
                 if not isinstance(value, _SCALAR_KEYS):
                     raise ReadError("a mapping key must be a scalar", event.start_mark.line + 1)
                 line = event.start_mark.line + 1
