@@ -7,7 +7,6 @@ import shutil
 from pathlib import Path
 
 from rulebase.catalog import load_catalog, read_page, source_digest
-from rulebase.checks import Check
 
 ROOT = Path(__file__).resolve().parent.parent
 _FENCE = re.compile(r"^(```(?:yaml|json)[^\n]*\n)(.*?)$", re.MULTILINE)
@@ -34,6 +33,7 @@ def make_catalog(dest: Path, rules: int) -> dict[str, str]:
         page, _ = read_page(folder / "en.md", validate=False)
         assert page is not None
         digest = source_digest(str(page.metadata["title"]), str(page.metadata.get("summary", "")), page.body)
+        shutil.copy(Path(rule.path) / "check.py", folder / "check.py")  # a rule is its folder, check included
         for lang in ("fr", "ja"):
             text = _distinct_examples(Path(rule.pages[lang].path).read_text(encoding="utf-8"), n)
             text = re.sub(r'^source_digest: .*$', f'source_digest: "{digest}"', text, count=1, flags=re.MULTILINE)
@@ -49,15 +49,3 @@ def _distinct_examples(text: str, n: int) -> str:
             return fence + first + " " * (n + 1)
         return fence + first + f"  # copy {n}"
     return _FENCE.sub(edit, text)
-
-
-def registry_for(origin: dict[str, str]) -> dict[str, Check]:
-    """Return a registry where each synthetic rule runs the check of the rule it copies."""
-    from rulebase.checks import REGISTRY
-
-    registry = {}
-    for new_id, real_id in origin.items():
-        check = REGISTRY[real_id]
-        registry[new_id] = Check(new_id, check.kind, check.run)
-    return registry
-

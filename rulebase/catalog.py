@@ -7,12 +7,13 @@ import json
 import os
 import re
 from dataclasses import dataclass
-from functools import lru_cache, partial
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterator, Mapping
 
 from rulebase.discovery import CHECK_FILE, Check, discover_checks
 from rulebase.model import LANGUAGES, SECTIONS, Location, Page, Problem, Rule
+from rulebase.vocabulary import VOCABULARY_FILE, Vocabulary, read_vocabulary
 
 TRANSLATED_FIELDS = ("title", "summary", "source_digest")
 _LANGUAGE_FILE = re.compile(r"^[a-z]{2}([-_][A-Za-z]{2,4})?$")
@@ -30,12 +31,13 @@ class Catalog:
     """The rules, by id; earlier ids (`legacy_ids`) find the same rule. Iterating yields rules sorted by id."""
 
     def __init__(self, rules: list[Rule], root: Path, problems: tuple[Problem, ...] = (),
-                 checks: Mapping[str, Check] | None = None) -> None:
+                 checks: Mapping[str, Check] | None = None, vocabulary: Vocabulary | None = None) -> None:
         self._rules = {rule.id: rule for rule in sorted(rules, key=lambda r: r.id)}
         self._legacy = {legacy: rule for rule in rules for legacy in rule.legacy_ids}
         self.root = root
         self.problems = problems
         self.checks: Mapping[str, Check] = checks or {}  # by rule id, found in the rule folders
+        self.vocabulary = vocabulary or Vocabulary({}, {})  # framework and category names per language
 
     def __len__(self) -> int:
         return len(self._rules)
@@ -108,12 +110,15 @@ def read_catalog(
         if rule is not None:
             rules.append(rule)
             rule_folders[folder] = (rule.id, rule.kind, rule.pages["en"].path)
+    vocabulary, vocabulary_problems = read_vocabulary(root, display_path(root / VOCABULARY_FILE))
+    problems.extend(vocabulary_problems)
     if validate:
         problems.extend(_catalog_problems(rules))
+        problems.extend(_vocabulary_problems(rules, vocabulary))
         rules = _unique(rules)
     checks, check_problems = discover_checks(check_files, rule_folders, folders)
     problems.extend(check_problems)
-    return Catalog(rules, root, tuple(sorted(problems)), checks)
+    return Catalog(rules, root, tuple(sorted(problems)), checks, vocabulary)
 
 
 def source_digest(title: str, summary: str, body: str) -> str:
@@ -137,7 +142,6 @@ class RawPage:
     body_line: int
 
 
-PARALLEL_MIN_RULES = 64  # below this, worker processes cost more than they save
 # Front-matter is metadata, a few hundred bytes: these bounds stop alias bombs and deep nesting (which crashes
 # libyaml's composer) before anything is built.
 MAX_FRONT_MATTER_BYTES = 65_536
@@ -148,21 +152,9 @@ MAX_FRONT_MATTER_DEPTH = 20
 def _read_rules(
     folders: list[tuple[Path, dict[str, Path]]], *, validate: bool, check_translations: bool
 ) -> list[tuple[Rule | None, list[Problem]]]:
-    """Read every rule folder; a large validated catalog is parsed on every core (Markdown parsing dominates)."""
-    read = partial(_read_rule_task, validate=validate, check_translations=check_translations)
-    workers = min(os.cpu_count() or 1, 8)
-    if not validate or workers < 2 or len(folders) < PARALLEL_MIN_RULES:
-        return [read(item) for item in folders]
-    from concurrent.futures import ProcessPoolExecutor
-
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        return list(pool.map(read, folders, chunksize=max(1, len(folders) // (workers * 4))))
-
-
-def _read_rule_task(
-    item: tuple[Path, dict[str, Path]], *, validate: bool, check_translations: bool
-) -> tuple[Rule | None, list[Problem]]:
-    return _read_rule(item[0], item[1], validate=validate, check_translations=check_translations)
+    """Read every rule folder."""
+    return [_read_rule(folder, files, validate=validate, check_translations=check_translations)
+            for folder, files in folders]
 
 
 def _rule_folders(root: Path) -> tuple[dict[Path, dict[str, Path]], dict[Path, Path]]:
@@ -459,6 +451,22 @@ def _section_problems(path: str, body_line: int, anchors: list[str], sections: t
     return problems
 
 
+def _vocabulary_problems(rules: list[Rule], vocabulary: Vocabulary) -> list[Problem]:
+    """Return a problem for each framework key or category a rule names that the vocabulary does not have."""
+    problems = []
+    for rule in rules:
+        en = rule.pages["en"].path
+        unknown = [key for key in rule.frameworks if key not in vocabulary.frameworks]
+        if unknown:
+            problems.append(Problem(Location(en, rule.field_lines.get("frameworks", 0)),
+                                    f"unknown framework {', '.join(map(repr, unknown))}: add it to "
+                                    f"{vocabulary.path or 'vocabulary.yaml'} (known: {', '.join(vocabulary.frameworks)})"))
+        if rule.category not in vocabulary.categories:
+            problems.append(Problem(Location(en, rule.field_lines.get("category", 0)),
+                                    f"unknown category {rule.category!r} (known: {', '.join(vocabulary.categories)})"))
+    return problems
+
+
 def _catalog_problems(rules: list[Rule]) -> list[Problem]:
     problems = []
     owners: dict[str, Rule] = {}
@@ -468,7 +476,7 @@ def _catalog_problems(rules: list[Rule]) -> list[Problem]:
             other = owners.get(name)
             if other is not None and other is not rule:
                 what, field = ("id", "id") if name == rule.id else ("legacy id", "legacy_ids")
-                problems.append(Problem(Location(en, _field_line(en, field)),
+                problems.append(Problem(Location(en, rule.field_lines.get(field, 0)),
                                         f"duplicate {what} {name!r}: also used by {other.pages['en'].path}"))
             owners.setdefault(name, rule)
     aliases: dict[str, Rule] = {}
@@ -477,19 +485,10 @@ def _catalog_problems(rules: list[Rule]) -> list[Problem]:
             other = aliases.get(alias)
             if other is not None and other is not rule:
                 en = rule.pages["en"].path
-                problems.append(Problem(Location(en, _field_line(en, "aliases")),
+                problems.append(Problem(Location(en, rule.field_lines.get("aliases", 0)),
                                         f"duplicate alias {alias!r}: also used by {other.pages['en'].path}"))
             aliases.setdefault(alias, rule)
     return problems
-
-
-def _field_line(path: str, field: str) -> int:
-    """Return the line of a top-level front-matter field (only read again to place a rare problem), 0 if absent."""
-    try:
-        lines = Path(path).read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError):
-        return 0
-    return next((n for n, line in enumerate(lines, 1) if line.startswith(field + ":")), 0)
 
 
 def _unique(rules: list[Rule]) -> list[Rule]:

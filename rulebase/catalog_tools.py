@@ -8,7 +8,8 @@ from typing import Iterable
 
 from rulebase.model import LANGUAGES, Rule
 
-RULE_ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+RULE_ID = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")  # matched whole (fullmatch): `$` would accept a final newline
+MAX_ID_LENGTH = 100  # as rule.schema.json says; a folder name has at most 255 bytes
 _DIGEST_LINE = re.compile(r"^source_digest:.*$", re.MULTILINE)
 
 
@@ -105,8 +106,10 @@ def _with_digest(text: str, digest: str) -> str:
 
 def scaffold_rule(root: Path, rule_id: str, *, kind: str = "iac") -> list[Path]:
     """Create `root/<id>/{en,fr,ja}.md` and `check.py` from templates and return their paths; never overwrite a rule."""
-    if not RULE_ID.match(rule_id):
+    if not RULE_ID.fullmatch(rule_id):
         raise ToolError(f"rule id must be kebab-case (lowercase letters, digits, dashes): {rule_id!r}")
+    if len(rule_id) > MAX_ID_LENGTH:
+        raise ToolError(f"rule id has {len(rule_id)} characters, over the limit of {MAX_ID_LENGTH}")
     if not root.is_dir():
         raise ToolError(f"no such rules folder: {root}")
     existing = [p for p in root.rglob(rule_id) if p.is_dir()]

@@ -5,8 +5,9 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Callable, Sequence
+from typing import Callable, Iterator, Sequence, TextIO
 
 from rulebase.model import LANGUAGES
 
@@ -24,10 +25,10 @@ def _catalog(args: argparse.Namespace):
 
 def cmd_scan(args: argparse.Namespace) -> int:
     from rulebase.catalog import load_catalog
-    from rulebase.report import render
+    from rulebase.report import write_report
     from rulebase.scanner import scan
 
-    catalog = load_catalog(validate=False)
+    catalog = load_catalog(args.rules_dir, validate=False)
     unknown = [rule_id for rule_id in args.rule if rule_id not in catalog]
     if unknown:
         raise UsageError(f"unknown rule id: {', '.join(unknown)} (see `rulebase list`)")
@@ -35,8 +36,12 @@ def cmd_scan(args: argparse.Namespace) -> int:
     result = scan(args.paths, rules=rule_ids, lang=args.lang, max_bytes=args.max_bytes, jobs=args.jobs,
                   catalog=catalog)
     color = args.output is None and sys.stdout.isatty() and "NO_COLOR" not in os.environ
-    text = render(result, args.format, catalog=catalog, lang=args.lang, color=color)
-    _write(text, args.output)
+    if args.output not in (None, "-") and os.path.exists(args.output):
+        inputs = [path for path in (*args.paths, *result.scanned) if os.path.isfile(path)]
+        if any(os.path.samefile(args.output, path) for path in inputs):
+            raise UsageError(f"--output {args.output} is one of the inputs: the report would overwrite it")
+    with _output(args.output) as stream:
+        write_report(stream, result, args.format, catalog=catalog, lang=args.lang, color=color)
     return result.exit_code
 
 
@@ -110,11 +115,20 @@ class UsageError(Exception):
 
 
 def _write(text: str, output: str | None) -> None:
+    with _output(output) as stream:
+        stream.write(text)
+
+
+@contextmanager
+def _output(output: str | None) -> Iterator[TextIO]:
+    """Yield standard output, or the file `output` (a report is written as it is made, never held whole)."""
     if output is None or output == "-":
-        sys.stdout.write(text)
+        yield sys.stdout
         return
     try:
-        Path(output).write_text(text, encoding="utf-8")
+        # backslashreplace: a file name that is not UTF-8 is written as `\udcff`, a JSON escape, never a crash
+        with open(output, "w", encoding="utf-8", errors="backslashreplace") as stream:
+            yield stream
     except OSError as error:
         raise UsageError(f"cannot write {output}: {error.strerror}") from None
 
@@ -136,9 +150,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--rule", action="append", default=[], metavar="ID", help="only this rule (repeatable; earlier ids work)")
     p.add_argument("--lang", choices=LANGUAGES, default="en", help="language of titles and messages")
     p.add_argument("--output", metavar="FILE", help="write the report to FILE instead of standard output")
-    p.add_argument("--max-bytes", type=_positive_int, default=2_000_000, metavar="N",
+    p.add_argument("--max-bytes", type=_byte_count, default=2_000_000, metavar="N",
                    help="skip files larger than N bytes with an error (default 2000000: CloudFormation's limit is 1 MB)")
     p.add_argument("--jobs", type=_positive_int, default=None, metavar="N", help="worker processes (default: one per core)")
+    p.add_argument("--rules", dest="rules_dir", metavar="DIR", help="a rules folder instead of the shipped catalog")
 
     p = add("verify", cmd_verify, "run every example of every rule page through the checker")
     p.add_argument("rules_dir", nargs="?", metavar="RULES_DIR", help="the rules folder (default: the shipped catalog)")
@@ -184,6 +199,16 @@ def _positive_int(text: str) -> int:
     return value
 
 
+MAX_READ_BYTES = 1_000_000_000  # a file is read whole into memory: past this, a limit is no limit
+
+
+def _byte_count(text: str) -> int:
+    value = _positive_int(text)
+    if value > MAX_READ_BYTES:
+        raise argparse.ArgumentTypeError(f"must be at most {MAX_READ_BYTES}: {value}")
+    return value
+
+
 def _version() -> str:
     from rulebase import __version__
 
@@ -193,6 +218,8 @@ def _version() -> str:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line and return its exit code."""
     args = build_parser().parse_args(argv)
+    if hasattr(sys.stdout, "reconfigure"):  # a file name that is not UTF-8 is escaped, not a crash
+        sys.stdout.reconfigure(errors="backslashreplace")
     from rulebase.catalog import CatalogError
     from rulebase.catalog_tools import ToolError
 

@@ -7,6 +7,7 @@ import io
 import json
 from typing import Iterable
 
+from rulebase.escaping import csv_cell
 from rulebase.model import LANGUAGES, Rule
 
 SCHEMA_VERSION = 1
@@ -27,13 +28,16 @@ def export_json(rules: Iterable[Rule]) -> str:
 
 
 def export_csv(rules: Iterable[Rule]) -> str:
-    """Return the catalog as CSV, one rule a row; lists are joined with `;`, frameworks as `name:id`."""
+    """Return the catalog as CSV, one rule a row; lists are joined with `;`, frameworks as `name:id`.
+
+    No cell starts a spreadsheet formula: one that would (`=`, `+`, `-`, `@`, tab, CR) starts with `'`.
+    """
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
     for rule in rules:
         frameworks = ";".join(f"{name}:{control}" for name, ids in rule.frameworks.items() for control in ids)
-        writer.writerow([
+        writer.writerow(csv_cell(cell) for cell in [
             rule.id, *(rule.pages[lang].title if lang in rule.pages else "" for lang in LANGUAGES),
             rule.kind, rule.platform, rule.provider, rule.service, rule.severity, rule.category,
             "" if rule.cwe is None else rule.cwe, ";".join(rule.resource_types), frameworks,

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import re
 from collections import Counter
-from typing import TYPE_CHECKING, Any, Iterable
+from typing import TYPE_CHECKING, Any, Iterable, TextIO
 
+from rulebase.escaping import markdown_text, printable
 from rulebase.model import SEVERITIES, SITE_URL, Finding, Problem, rule_url
 
 if TYPE_CHECKING:
@@ -33,17 +35,26 @@ _COLORS = {
 def render(result: ScanResult, fmt: str = "text", *, catalog: Catalog | None = None, lang: str = "en",
            color: bool = False) -> str:
     """Return the report of a scan in `fmt` (text, json or sarif); SARIF needs the catalog for its rules."""
+    out = io.StringIO()
+    write_report(out, result, fmt, catalog=catalog, lang=lang, color=color)
+    return out.getvalue()
+
+
+def write_report(stream: TextIO, result: ScanResult, fmt: str = "text", *, catalog: Catalog | None = None,
+                 lang: str = "en", color: bool = False) -> None:
+    """Write the report of a scan in `fmt` to `stream`; SARIF a result at a time, in bounded memory."""
     if fmt == "text":
-        return format_text(result, color=color)
-    if fmt == "json":
-        return format_json(result)
-    if fmt == "sarif":
+        stream.write(format_text(result, color=color))
+    elif fmt == "json":
+        stream.write(format_json(result))
+    elif fmt == "sarif":
         if catalog is None:
             from rulebase.scanner import default_catalog
 
             catalog = default_catalog()
-        return format_sarif(result, catalog, lang)
-    raise ValueError(f"unknown format {fmt!r}: one of {', '.join(FORMATS)}")
+        write_sarif(stream, result, catalog, lang)
+    else:
+        raise ValueError(f"unknown format {fmt!r}: one of {', '.join(FORMATS)}")
 
 
 # --- text -------------------------------------------------------------------------------------------
@@ -55,12 +66,16 @@ def format_text(result: ScanResult, *, color: bool = False) -> str:
     for problem in result.problems:
         by_file.setdefault(problem.location.path, []).append(
             (problem.location.line, 0, f"{_where(problem.location.path, problem.location.line, paint)}: "
-                                       f"{paint('error', 'error')}: {problem.message}"))
+                                       f"{paint('error', 'error')}: {printable(problem.message)}"))
+    for note in result.notes:
+        by_file.setdefault(note.location.path, []).append(
+            (note.location.line, 2, f"{_where(note.location.path, note.location.line, paint)}: note: {note.message}"))
     for finding in result.findings:
         by_file.setdefault(finding.location.path, []).append(
             (finding.location.line, 1, f"{_where(finding.location.path, finding.location.line, paint)}: "
                                        f"{paint(finding.severity, finding.severity)} "
-                                       f"{paint('rule', finding.rule_id)} {finding.resource}: {finding.message}"))
+                                       f"{paint('rule', finding.rule_id)} {printable(finding.resource)}: "
+                                       f"{printable(finding.message)}"))
     blocks = ["\n".join(text for _, _, text in sorted(lines, key=lambda item: item[:2]))
               for _, lines in sorted(by_file.items())]
     blocks.append(paint("path", summary(result)))
@@ -86,7 +101,7 @@ def summary(result: ScanResult) -> str:
 
 
 def _where(path: str, line: int, paint: Any) -> str:
-    return paint("path", f"{path}:{line}" if line else path)
+    return paint("path", f"{printable(path)}:{line}" if line else printable(path))
 
 
 def _count(number: int, noun: str) -> str:
@@ -102,11 +117,12 @@ def _painter(color: bool) -> Any:
 # --- json -------------------------------------------------------------------------------------------
 
 def format_json(result: ScanResult) -> str:
-    """Return the JSON object `{"findings": [...], "errors": [...]}`."""
+    """Return the JSON object `{"findings": [...], "errors": [...], "notes": [...]}`."""
     document = {
         "findings": [finding.to_dict() for finding in result.findings],
         "errors": [{"file": p.location.path, "line": p.location.line or None, "message": p.message}
                    for p in result.problems],
+        "notes": [{"folder": p.location.path, "message": p.message} for p in result.notes],
     }
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
 
@@ -115,10 +131,25 @@ def format_json(result: ScanResult) -> str:
 
 def format_sarif(result: ScanResult, catalog: Catalog, lang: str = "en") -> str:
     """Return a SARIF 2.1.0 log that GitHub code scanning accepts."""
-    return json.dumps(sarif_log(result, catalog, lang), indent=2, ensure_ascii=False) + "\n"
+    out = io.StringIO()
+    write_sarif(out, result, catalog, lang)
+    return out.getvalue()
 
 
-def sarif_log(result: ScanResult, catalog: Catalog, lang: str = "en") -> dict[str, Any]:
+def write_sarif(stream: TextIO, result: ScanResult, catalog: Catalog, lang: str = "en") -> None:
+    """Write the SARIF log with its results one at a time: the findings never become one big tree or string."""
+    index = {rule.id: position for position, rule in enumerate(catalog)}
+    head, tail = json.dumps(sarif_log(result, catalog, lang, with_results=False), indent=2,
+                            ensure_ascii=False).split('"results": []', 1)
+    stream.write(head + '"results": [')
+    written = False
+    for item in _sarif_results(result.findings, index):
+        stream.write(("," if written else "") + "\n        " + json.dumps(item, ensure_ascii=False))
+        written = True
+    stream.write(("\n      ]" if written else "]") + tail + "\n")
+
+
+def sarif_log(result: ScanResult, catalog: Catalog, lang: str = "en", *, with_results: bool = True) -> dict[str, Any]:
     """Return the SARIF 2.1.0 log of a scan as a dict: one run, every catalog rule, one result per finding."""
     from rulebase import __version__
 
@@ -137,10 +168,10 @@ def sarif_log(result: ScanResult, catalog: Catalog, lang: str = "en") -> dict[st
                 "rules": [_sarif_rule(rule, lang) for rule in rules],
             }},
             "language": lang,
-            "results": list(_sarif_results(result.findings, index)),
+            "results": list(_sarif_results(result.findings, index)) if with_results else [],
             "invocations": [{
                 "executionSuccessful": not result.problems,
-                "toolExecutionNotifications": [_sarif_notification(p) for p in result.problems],
+                "toolExecutionNotifications": [_sarif_notification(p) for p in (*result.problems, *result.notes)],
             }],
         }],
     }
@@ -149,7 +180,7 @@ def sarif_log(result: ScanResult, catalog: Catalog, lang: str = "en") -> dict[st
 def _sarif_rule(rule: Rule, lang: str) -> dict[str, Any]:
     title, summary_text = rule.title(lang), rule.summary(lang)
     url = rule_url(rule.id, lang)
-    description = _description(rule, lang) or summary_text
+    description = _description(rule, lang)
     tags = ["security", rule.category, rule.kind, rule.platform]
     if rule.cwe:
         tags.append(f"external/cwe/cwe-{rule.cwe}")
@@ -161,7 +192,8 @@ def _sarif_rule(rule: Rule, lang: str) -> dict[str, Any]:
         "name": "".join(part.capitalize() for part in rule.id.split("-")),
         "shortDescription": {"text": title},
         "fullDescription": {"text": summary_text or title},
-        "help": {"text": f"{summary_text or title}\n\n{url}", "markdown": f"{description}\n\n[{title}]({url})"},
+        "help": {"text": f"{summary_text or title}\n\n{url}",
+                 "markdown": f"{description or markdown_text(summary_text)}\n\n[{markdown_text(title)}]({url})"},
         "helpUri": url,
         "defaultConfiguration": {"level": SARIF_LEVEL.get(rule.severity, "warning")},
         "properties": properties,
@@ -212,7 +244,7 @@ def _sarif_results(findings: Iterable[Finding], index: dict[str, int]) -> Iterab
 
 def _sarif_notification(problem: Problem) -> dict[str, Any]:
     return {
-        "level": "error",
+        "level": problem.level,
         "message": {"text": problem.message},
         "locations": [_physical(problem.location.path, problem.location.line)],
     }
@@ -231,6 +263,6 @@ def artifact_uri(path: str) -> str:
     from urllib.parse import quote
 
     pure = PurePath(path)
-    if pure.is_absolute():
-        return pure.as_uri()
-    return quote(pure.as_posix().replace(os.sep, "/"), safe="/")
+    if pure.is_absolute():  # bytes: a name that is not UTF-8 keeps its bytes, percent-encoded
+        return "file://" + quote(os.fsencode(pure.as_posix()), safe="/")
+    return quote(os.fsencode(pure.as_posix().replace(os.sep, "/")), safe="/")

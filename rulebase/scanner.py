@@ -270,16 +270,24 @@ def collect_files(paths: Iterable[str | os.PathLike[str]]) -> tuple[list[str], l
 
 
 def _walk(root: str, problems: list[Problem]) -> Iterable[str]:
-    def unreadable(error: OSError) -> None:
-        problems.append(Problem(Location(error.filename or root), f"cannot list directory: {error.strerror}"))
-
-    for folder, subfolders, names in os.walk(root, onerror=unreadable):
-        subfolders[:] = sorted(name for name in subfolders if not name.startswith("."))  # .git, .venv, ...
-        for name in sorted(names):
-            if name.lower().endswith(SUFFIXES):
-                path = os.path.join(folder, name)
-                if os.path.isfile(path):
-                    yield path
+    """Yield the files to scan under `root`, in sorted order, with a stack (os.walk recurses: 1,000 levels fail)."""
+    folders = [root]
+    while folders:
+        folder = folders.pop()
+        try:
+            with os.scandir(folder) as listing:
+                entries = sorted(listing, key=lambda entry: entry.name)
+        except OSError as error:
+            problems.append(Problem(Location(error.filename or folder), f"cannot list directory: {error.strerror}"))
+            continue
+        subfolders = []
+        for entry in entries:
+            if entry.is_dir(follow_symlinks=False):
+                if not entry.name.startswith("."):  # .git, .venv, ...
+                    subfolders.append(entry.path)
+            elif entry.name.lower().endswith(SUFFIXES) and entry.is_file():
+                yield entry.path
+        folders.extend(reversed(subfolders))
 
 
 def _scan_files(files: list[str], plan: Plan, jobs: int | None) -> Iterable[FileResult]:

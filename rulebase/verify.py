@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 import json
 import sys
 from dataclasses import dataclass, field
@@ -163,21 +162,6 @@ def verify_catalog(
     progress: Callable[[Iterable[Example], int], Iterable[Example]] | None = None,
 ) -> Report:
     """Return the report on the catalog: its examples, its translations, its CLI commands and its checks."""
-    # The catalog lives until the end: keep the cycle collector from walking it again and again meanwhile.
-    gc.freeze()
-    try:
-        return _verify_catalog(catalog, cfn_lint=cfn_lint, docs=docs, progress=progress)
-    finally:
-        gc.unfreeze()
-
-
-def _verify_catalog(
-    catalog: Catalog,
-    *,
-    cfn_lint: bool,
-    docs: Path | None,
-    progress: Callable[[Iterable[Example], int], Iterable[Example]] | None,
-) -> Report:
     from rulebase.awscli import check_command, find_commands
     from rulebase.pages import code_blocks
 

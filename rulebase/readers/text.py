@@ -35,7 +35,10 @@ def read_bytes(path: str, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
         if info.st_size > max_bytes:
             raise ReadError(_too_big(info.st_size, max_bytes))
         with open(path, "rb") as stream:
-            data = stream.read(max_bytes + 1)  # the file may grow between stat and read
+            # The size stat gave, then what the file grew by since: never a buffer the size of the limit itself.
+            data = stream.read(min(max_bytes, info.st_size) + 1)
+            while len(data) <= max_bytes and (more := stream.read(min(1 << 20, max_bytes + 1 - len(data)))):
+                data += more
     except OSError as error:
         raise ReadError(_os_message(error)) from None
     if len(data) > max_bytes:
