@@ -1,0 +1,27 @@
+"""Inbound permissions of security groups from anywhere that reach port 22 (SSH) or 3389 (RDP)."""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from rulebase.checks import Violation
+from rulebase.network import ADMIN_PORTS, permissions
+from rulebase.snapshot import Snapshot
+from rulebase.values import TCP, UDP, describe_protocol
+
+KIND = "posture"
+REQUIRES = ("describe-security-groups",)
+
+
+def check(snapshot: Snapshot) -> Iterator[Violation]:
+    """Yield each IpPermissions entry with a /0 range that reaches 22 or 3389, at its first /0 range."""
+    for group in snapshot.items("describe-security-groups"):
+        for permission in permissions(group, "IpPermissions"):
+            anywhere = permission.anywhere()
+            if anywhere and any(permission.reaches(port) for port in ADMIN_PORTS):
+                if permission.protocol in (TCP, UDP):
+                    low, high = permission.from_port, permission.to_port
+                    ports = f"{describe_protocol(permission.protocol)} {low}" + ("" if low == high else f"-{high}")
+                else:
+                    ports = describe_protocol(permission.protocol)
+                yield Violation(permission.anywhere_location(), group.id, f"{ports} from {', '.join(anywhere)}")
