@@ -106,7 +106,7 @@ def as_json(yaml_text: str) -> str:
     sys.path.insert(0, str(ROOT))
     from rulebase.readers.yaml_reader import read_yaml
 
-    data, _, _ = read_yaml(yaml_text)
+    data, _ = read_yaml(yaml_text)
     return json.dumps(data, indent=2) + "\n"
 
 

@@ -110,13 +110,14 @@ def read_catalog(
         if rule is not None:
             rules.append(rule)
             rule_folders[folder] = (rule.id, rule.kind, rule.pages["en"].path)
-    vocabulary, vocabulary_problems = read_vocabulary(root, display_path(root / VOCABULARY_FILE))
-    problems.extend(vocabulary_problems)
-    if validate:
+    vocabulary = None
+    if validate:  # the scanner needs neither the vocabulary nor the checks' declarations read ahead
+        vocabulary, vocabulary_problems = read_vocabulary(root, display_path(root / VOCABULARY_FILE))
+        problems.extend(vocabulary_problems)
         problems.extend(_catalog_problems(rules))
         problems.extend(_vocabulary_problems(rules, vocabulary))
         rules = _unique(rules)
-    checks, check_problems = discover_checks(check_files, rule_folders, folders)
+    checks, check_problems = discover_checks(check_files, rule_folders, folders, read=validate)
     problems.extend(check_problems)
     return Catalog(rules, root, tuple(sorted(problems)), checks, vocabulary)
 

@@ -8,7 +8,6 @@ when a scan runs it, by file location (rule ids contain dashes: they are not mod
 
 from __future__ import annotations
 
-import ast
 import importlib.util
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,7 +19,7 @@ CHECK_FILE = "check.py"
 KINDS = ("iac", "posture")
 Kind = Literal["iac", "posture"]
 
-_loaded: dict[str, Callable[[Any], Iterable[Any]]] = {}
+_loaded: dict[str, tuple[Callable[[Any], Iterable[Any]], tuple[str, ...]]] = {}
 
 
 class CheckError(Exception):
@@ -38,14 +37,18 @@ class Check:
     rule_id: str
     kind: Kind
     path: str
-    requires: tuple[str, ...] = ()
+    declared: tuple[str, ...] | None = ()  # the operations REQUIRES names; None: not read yet (see `requires`)
+
+    @property
+    def requires(self) -> tuple[str, ...]:
+        """Return the operations the check needs (posture checks), as its REQUIRES declares."""
+        if self.declared is not None:
+            return self.declared
+        return _loaded_module(self)[1]
 
     def load(self) -> Callable[[Any], Iterable[Any]]:
         """Return the check function, importing its file once per process; raise CheckError if it fails."""
-        function = _loaded.get(self.path)
-        if function is None:
-            function = _loaded[self.path] = _import(self)
-        return function
+        return _loaded_module(self)[0]
 
     def run(self, model: Any) -> Iterable[Any]:
         """Return the violations of the model (a Template for iac, a Snapshot for posture)."""
@@ -53,12 +56,13 @@ class Check:
 
 
 def discover_checks(folders: Mapping[Path, Path], rules: Mapping[Path, tuple[str, str, str]],
-                    unreadable: Iterable[Path] = ()) -> tuple[dict[str, Check], list[Problem]]:
+                    unreadable: Iterable[Path] = (), *, read: bool = True) -> tuple[dict[str, Check], list[Problem]]:
     """Return the checks by rule id, and the problems: a rule without a check, a check without a rule, a kind
     that differs from the rule's, a check file that does not declare KIND or define `check`.
 
     `folders` maps each folder holding a check.py to that file; `rules` maps each rule folder to its
     (rule id, kind, en.md path as shown); `unreadable` are rule folders whose en.md has its own problems.
+    With `read=False` the declarations are not read ahead: `Check.load` checks them when the check is imported.
     """
     from rulebase.snapshot import OPERATIONS
 
@@ -70,6 +74,9 @@ def discover_checks(folders: Mapping[Path, Path], rules: Mapping[Path, tuple[str
             problems.append(Problem(Location(en), f"rule {rule_id} has no check: add {_shown(folder / CHECK_FILE)}"))
             continue
         shown = _shown(path)
+        if not read:
+            checks[rule_id] = Check(rule_id, kind, str(path), None)  # type: ignore[arg-type]
+            continue
         declared, found = _declarations(path, shown)
         problems += found
         if found:
@@ -96,6 +103,7 @@ def discover_checks(folders: Mapping[Path, Path], rules: Mapping[Path, tuple[str
 
 def _declarations(path: Path, shown: str) -> tuple[dict[str, Any], list[Problem]]:
     """Return KIND, REQUIRES (and their lines) as the file declares them, without running it."""
+    import ast  # only when validating: a scan imports the checks instead
     try:
         source = path.read_bytes()
         if len(source) > 256 * 1024:
@@ -132,7 +140,14 @@ def _declarations(path: Path, shown: str) -> tuple[dict[str, Any], list[Problem]
     return declared, problems
 
 
-def _import(check: Check) -> Callable[[Any], Iterable[Any]]:
+def _loaded_module(check: Check) -> tuple[Callable[[Any], Iterable[Any]], tuple[str, ...]]:
+    found = _loaded.get(check.path)
+    if found is None:
+        found = _loaded[check.path] = _import(check)
+    return found
+
+
+def _import(check: Check) -> tuple[Callable[[Any], Iterable[Any]], tuple[str, ...]]:
     name = "rulebase._checks." + check.rule_id.replace("-", "_")
     spec = importlib.util.spec_from_file_location(name, check.path)
     if spec is None or spec.loader is None:
@@ -144,10 +159,16 @@ def _import(check: Check) -> Callable[[Any], Iterable[Any]]:
         line = getattr(error, "lineno", 0) or 0
         raise CheckError(Problem(Location(_shown(Path(check.path)), line),
                                  f"cannot import check: {type(error).__name__}: {error}")) from None
+    shown = _shown(Path(check.path))
     function = getattr(module, "check", None)
     if not callable(function):
-        raise CheckError(Problem(Location(_shown(Path(check.path))), "check must define a function `check(model)`"))
-    return function  # type: ignore[no-any-return]
+        raise CheckError(Problem(Location(shown), "check must define a function `check(model)`"))
+    kind, requires = getattr(module, "KIND", None), getattr(module, "REQUIRES", ())
+    if kind != check.kind:
+        raise CheckError(Problem(Location(shown), f"check reads {kind} input but rule {check.rule_id} is {check.kind}"))
+    if not isinstance(requires, tuple) or not all(isinstance(op, str) for op in requires):
+        raise CheckError(Problem(Location(shown), "REQUIRES must be a tuple of operation names"))
+    return function, requires
 
 
 def _shown(path: Path) -> str:

@@ -8,15 +8,17 @@ normalised (see `rulebase.values`), and the `IpPermissions` of `describe-securit
 
 from __future__ import annotations
 
-from typing import Any, Iterator, Literal, NamedTuple
+from typing import TYPE_CHECKING, Any, Iterator, Literal, NamedTuple
 
 from rulebase.model import Location
-from rulebase.snapshot import Item
 from rulebase.template import Branch, Key, Source, Template
 from rulebase.values import (
     LOOPBACK_IPV4, LOOPBACK_IPV6, MISSING, UNKNOWN, Unset, cidr, is_anywhere, port_number, protocol_number, reaches_port,
     text,
 )
+
+if TYPE_CHECKING:
+    from rulebase.snapshot import Item
 
 Direction = Literal["ingress", "egress"]
 ADMIN_PORTS = (22, 3389)  # remote administration: SSH and RDP
@@ -87,8 +89,16 @@ class Entry(NamedTuple):
     variants: tuple[SecurityGroupRule, ...]
 
 
-def security_group_entries(template: Template, direction: Direction) -> Iterator[Entry]:
-    """Yield the ingress or egress entries of the template's security groups and standalone rule resources."""
+def security_group_entries(template: Template, direction: Direction) -> tuple[Entry, ...]:
+    """Return the ingress or egress entries of the template's security groups and standalone rule resources."""
+    key = ("security_group_entries", direction)  # several checks read them: made once per template
+    entries = template.shared.get(key)
+    if entries is None:
+        entries = template.shared[key] = tuple(_entries(template, direction))
+    return entries  # type: ignore[no-any-return]
+
+
+def _entries(template: Template, direction: Direction) -> Iterator[Entry]:
     cache: dict[tuple[Any, ...], tuple[Any, ...]] = {}  # large templates repeat the same few literal rules
     peers = _PEERS[direction]
     list_key, resource_type = _LIST[direction], _RESOURCE[direction]
@@ -108,8 +118,8 @@ def security_group_entries(template: Template, direction: Direction) -> Iterator
 def _rule(resource: str, branch: Branch, kinds: tuple[str, ...], cache: dict[tuple[Any, ...], tuple[Any, ...]]
           ) -> SecurityGroupRule:
     get = branch.get
-    raw = (get("IpProtocol"), get("FromPort"), get("ToPort"),
-           *((kind, get(kind)) for kind in kinds if kind in branch.values))
+    values = branch.values
+    raw = (get("IpProtocol"), get("FromPort"), get("ToPort"), *[(kind, get(kind)) for kind in kinds if kind in values])
     try:
         values = cache.get(raw)
     except TypeError:  # a mapping or a list where a literal belongs: nothing to remember

@@ -110,6 +110,7 @@ class Template(NamedTuple):
     resources: tuple[Resource, ...]
     parameters: Mapping[str, Any]
     source: Source
+    shared: dict[Any, Any]  # selections several checks read (see rulebase.network), made once per template
 
     def of_type(self, *types: str) -> Iterator[Resource]:
         """Yield the resources of these types, in template order."""
@@ -137,6 +138,8 @@ class Template(NamedTuple):
 
         A single mapping where a list is expected is read as a list of one; `AWS::NoValue` items are dropped.
         """
+        if type(value) is list and all(type(item) is dict and not _is_intrinsic(item) for item in value):
+            return iter([(node + (index,), item) for index, item in enumerate(value)])  # the common case
         todo: list[tuple[Any, Path, int]] = [(value, node, 0)]
         found: list[tuple[Path, Any]] = []
         while todo:
@@ -273,7 +276,11 @@ def template_model(data: Mapping[str, Any], file: str, lines: Lines) -> Template
             kind, properties = resource.get("Type"), resource.get("Properties")
             found.append(Resource(name if type(name) is str else str(name), kind if type(kind) is str else "",
                                   properties if type(properties) is dict else {}, ("Resources", name), source))
-    return Template(tuple(found), parameters if type(parameters) is dict else {}, source)
+    return Template(tuple(found), parameters if type(parameters) is dict else {}, source, {})
+
+
+def _is_intrinsic(value: dict[str, Any]) -> bool:
+    return len(value) == 1 and ("Fn::If" in value or "Ref" in value)
 
 
 def _if_arguments(value: Any) -> list[Any] | None:

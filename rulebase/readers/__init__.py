@@ -72,10 +72,10 @@ def read_text(text: str, path: str, syntax: str | None = None) -> Document | Pro
 
 def kind_of(data: Any) -> Kind | None:
     """Return what the data is, judged by its shape: a template, account data, or neither."""
-    from rulebase.snapshot import posture_keys
-
     if isinstance(data, dict) and (isinstance(data.get("Resources"), dict) or "AWSTemplateFormatVersion" in data):
         return "template"
+    from rulebase.snapshot import posture_keys
+
     return "account" if posture_keys(data) else None
 
 
