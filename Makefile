@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: install browser-deps test verify-examples site serve bench clean
+.PHONY: install browser-deps test lint verify-examples site serve bench clean
 
 install: $(STAMP)
 
@@ -23,8 +23,12 @@ browser-deps:
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; }
 
-test: install browser-deps
+test: install browser-deps lint
 	$(BIN)/python -m pytest
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/mypy
 
 verify-examples: install
 	$(BIN)/rulebase verify rules --docs docs

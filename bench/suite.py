@@ -133,7 +133,7 @@ def bench_scanner(runs: int, work: Path, peers: dict[str, Peer]) -> list[Row]:
     for groups in (250, 1000, 4000):
         path = work / f"scale-{groups}.yaml"
         path.write_text(bench_scan.big_template(groups), encoding="utf-8")
-        samples = timed(runs, lambda: scan([path], catalog=catalog, max_bytes=bench_scan.MAX_BYTES))
+        samples = timed(runs, lambda path=path: scan([path], catalog=catalog, max_bytes=bench_scan.MAX_BYTES))
         per_group[groups] = statistics.median(samples) / groups
         rows.append(Row("scan", f"{groups:,} groups, in process", samples, f"{per_group[groups] * 1e6:.0f} µs a group"))
     growth = per_group[4000] / per_group[250]

@@ -67,20 +67,20 @@ def format_translations(rules: Iterable[Rule]) -> tuple[str, bool]:
 
 def stamp_translations(rules: Iterable[Rule], targets: list[str]) -> list[str]:
     """Write the English digest into the named translations (`ID/LANG`, or `all`); return the files changed."""
-    rules = {rule.id: rule for rule in rules}
+    by_id = {rule.id: rule for rule in rules}
     wanted: list[tuple[Rule, str]] = []
     for target in targets:
         if target == "all":
-            wanted += [(rule, lang) for rule in rules.values() for lang in rule.languages if lang != "en"]
+            wanted += [(rule, lang) for rule in by_id.values() for lang in rule.languages if lang != "en"]
             continue
         rule_id, _, lang = target.partition("/")
-        if rule_id not in rules:
+        if rule_id not in by_id:
             raise ToolError(f"unknown rule id: {rule_id}")
         if lang not in LANGUAGES or lang == "en":
             raise ToolError(f"--stamp takes ID/LANG with LANG one of {', '.join(LANGUAGES[1:])}: {target!r}")
-        if lang not in rules[rule_id].pages:
+        if lang not in by_id[rule_id].pages:
             raise ToolError(f"{rule_id} has no {lang}.md to stamp")
-        wanted.append((rules[rule_id], lang))
+        wanted.append((by_id[rule_id], lang))
     changed = []
     for rule, lang in wanted:
         path = Path(rule.pages[lang].path)

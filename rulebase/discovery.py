@@ -75,7 +75,7 @@ def discover_checks(folders: Mapping[Path, Path], rules: Mapping[Path, tuple[str
             continue
         shown = _shown(path)
         if not read:
-            checks[rule_id] = Check(rule_id, kind, str(path), None)  # type: ignore[arg-type]
+            checks[rule_id] = Check(rule_id, "iac" if kind == "iac" else "posture", str(path), None)
             continue
         declared, found = _declarations(path, shown)
         problems += found
@@ -93,7 +93,7 @@ def discover_checks(folders: Mapping[Path, Path], rules: Mapping[Path, tuple[str
                                     f"REQUIRES names unknown operation {', '.join(map(repr, unknown))} "
                                     f"(known: {', '.join(OPERATIONS)})"))
             continue
-        checks[rule_id] = Check(rule_id, kind, str(path), tuple(requires))
+        checks[rule_id] = Check(rule_id, declared_kind, str(path), tuple(requires))
     skip = set(unreadable)
     for folder, path in sorted(folders.items()):
         if folder not in rules and folder not in skip:

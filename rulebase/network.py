@@ -92,10 +92,10 @@ class Entry(NamedTuple):
 def security_group_entries(template: Template, direction: Direction) -> tuple[Entry, ...]:
     """Return the ingress or egress entries of the template's security groups and standalone rule resources."""
     key = ("security_group_entries", direction)  # several checks read them: made once per template
-    entries = template.shared.get(key)
+    entries: tuple[Entry, ...] | None = template.shared.get(key)
     if entries is None:
         entries = template.shared[key] = tuple(_entries(template, direction))
-    return entries  # type: ignore[no-any-return]
+    return entries
 
 
 def _entries(template: Template, direction: Direction) -> Iterator[Entry]:
@@ -118,8 +118,8 @@ def _entries(template: Template, direction: Direction) -> Iterator[Entry]:
 def _rule(resource: str, branch: Branch, kinds: tuple[str, ...], cache: dict[tuple[Any, ...], tuple[Any, ...]]
           ) -> SecurityGroupRule:
     get = branch.get
-    values = branch.values
-    raw = (get("IpProtocol"), get("FromPort"), get("ToPort"), *[(kind, get(kind)) for kind in kinds if kind in values])
+    present = branch.values
+    raw = (get("IpProtocol"), get("FromPort"), get("ToPort"), *[(kind, get(kind)) for kind in kinds if kind in present])
     try:
         values = cache.get(raw)
     except TypeError:  # a mapping or a list where a literal belongs: nothing to remember

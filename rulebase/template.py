@@ -218,7 +218,7 @@ class Template(NamedTuple):
             if arguments is not None:
                 both = (self._each_branch(arguments[1], node + ("Fn::If", 1), depth + 1)
                         + self._each_branch(arguments[2], node + ("Fn::If", 2), depth + 1))
-                return self._bounded(_unique(both), node)
+                return list(self._bounded(_unique(both), node))
             if name == "Ref" or name.startswith("Fn::") or name == "Condition":
                 return [self._intrinsic(name, value[name])]
         if type(value) is list:
