@@ -129,6 +129,9 @@ def _check_words(words: tuple[str, ...]) -> tuple[str, ...]:
         if option in GLOBAL_OPTIONS or option in GLOBAL_FLAGS:
             continue
         key = option[2:]
+        if key == "ingress" and "Egress" in members.values() and not values:
+            params["Egress"] = False  # the AWS CLI's --ingress, the opposite of --egress (network ACL entries)
+            continue
         member = members.get(key) or (members.get(key[3:]) if key.startswith("no-") else None)
         if member is None:
             problems.append(f"`aws ec2 {name}`: unknown parameter {option}")

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any, Iterator, Mapping
 
 from rulebase.discovery import CHECK_FILE, Check, discover_checks
-from rulebase.model import LANGUAGES, SECTIONS, Location, Page, Problem, Rule
+from rulebase.model import LANGUAGES, SECTION_ORDER, SECTIONS, Location, Page, Problem, Rule
 from rulebase.vocabulary import VOCABULARY_FILE, Vocabulary, read_vocabulary
 
 TRANSLATED_FIELDS = ("title", "summary", "source_digest")
@@ -440,15 +440,15 @@ def _anchor_mismatch(page: Page, expected: list[str]) -> Problem:
 def _section_problems(path: str, body_line: int, anchors: list[str], sections: tuple) -> list[Problem]:
     problems = []
     for section in sections:
-        if section.anchor not in SECTIONS:
+        if section.anchor not in SECTION_ORDER:
             problems.append(Problem(Location(path, section.line),
-                                    f"unknown section anchor {{#{section.anchor}}} (expected: {', '.join(SECTIONS)})"))
+                                    f"unknown section anchor {{#{section.anchor}}} (expected: {', '.join(SECTION_ORDER)})"))
     missing = [a for a in SECTIONS if a not in anchors]
     if missing:
         problems.append(Problem(Location(path, body_line), f"missing section {', '.join('{#' + a + '}' for a in missing)}"))
-    known = [a for a in anchors if a in SECTIONS]
-    if not missing and known != list(SECTIONS):
-        problems.append(Problem(Location(path, body_line), f"sections out of order: expected {', '.join(SECTIONS)}"))
+    known = [a for a in anchors if a in SECTION_ORDER]
+    if not missing and known != [a for a in SECTION_ORDER if a in known]:
+        problems.append(Problem(Location(path, body_line), f"sections out of order: expected {', '.join(SECTION_ORDER)}"))
     return problems
 
 

@@ -11,6 +11,10 @@ from rulebase.escaping import printable
 LANGUAGES: tuple[str, ...] = ("en", "fr", "ja")
 SEVERITIES: tuple[str, ...] = ("info", "low", "medium", "high", "critical")
 SECTIONS: tuple[str, ...] = ("description", "rationale", "remediation", "compliant", "non-compliant", "references")
+# Every anchor a page may have, in page order: the required SECTIONS and the optional `impact` (what the fix may
+# break and how to find out first), after the remediation.
+SECTION_ORDER: tuple[str, ...] = ("description", "rationale", "remediation", "impact", "compliant", "non-compliant",
+                                  "references")
 SITE_URL = "https://rulebase.dev"  # the published site; a rule's page is SITE_URL/<lang>/rules/<id>/
 
 

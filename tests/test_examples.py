@@ -61,3 +61,15 @@ def test_guide_cli_commands(guide: Path) -> None:
 def test_every_rule_has_a_check_of_its_kind() -> None:
     assert sorted(CATALOG.checks) == sorted(CATALOG.ids)
     assert all(CATALOG.checks[rule.id].kind == rule.kind for rule in CATALOG)
+
+
+@pytest.mark.parametrize(("words", "problems"), [
+    (("delete-network-acl-entry", "--network-acl-id", "acl-1", "--ingress", "--rule-number", "100"), ()),
+    (("delete-network-acl-entry", "--network-acl-id", "acl-1", "--egress", "--rule-number", "100"), ()),
+    (("delete-network-acl-entry", "--network-acl-id", "acl-1", "--rule-number", "100"),
+     ('`aws ec2 delete-network-acl-entry`: Missing required parameter in input: "Egress"',)),
+])
+def test_the_cli_ingress_flag_stands_for_egress_false(words: tuple[str, ...], problems: tuple[str, ...]) -> None:
+    from rulebase.awscli import _check_words
+
+    assert _check_words(words) == problems
