@@ -12,7 +12,7 @@ KIND = "iac"
 
 def check(template: Template) -> Iterator[Violation]:
     """Yield each AWS::EC2::VPC that no AWS::EC2::FlowLog names as its ResourceId, in any Fn::If branch."""
-    covered = set()
+    covered: set[str] = set()
     for flow_log in template.of_type("AWS::EC2::FlowLog"):
         for branch in template.variants(flow_log.properties, flow_log.node + ("Properties",), keys=["ResourceId"]):
             target = branch.get("ResourceId")
