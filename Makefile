@@ -13,7 +13,7 @@ install: $(STAMP)
 # Reinstall only when the dependency list changes.
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[verify,site,test]'
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[verify,site,test,collect]'
 	@touch $(STAMP)
 
 # The browser tests drive Debian's Chromium (playwright's own browser download is not used).
