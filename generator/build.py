@@ -23,6 +23,7 @@ from rulebase.catalog import CatalogError
 from rulebase.model import LANGUAGES
 
 from generator import site
+from generator.redirects import redirect_problems
 from rulebase.model import SITE_URL
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -125,6 +126,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     catalog_seconds = time.perf_counter() - start
     for problem in catalog.problems:
         print(problem.format(), file=sys.stderr)
+    unsafe = redirect_problems(catalog, site.page_paths(catalog))
+    for problem in unsafe:  # once here, rather than once per language from the hooks
+        print(problem.format(), file=sys.stderr)
+    if unsafe:
+        return 1
     results = build_site(languages, options, args.jobs or len(languages))
     wall = time.perf_counter() - start
 

@@ -13,6 +13,7 @@ except ImportError:  # `mkdocs build` run directly loads this file by path: the 
     sys.path.append(str(Path(__file__).resolve().parents[1]))
 
 from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation
@@ -21,7 +22,7 @@ from rulebase.catalog import Catalog
 
 from generator import site
 from generator.index_page import INDEX_URI
-from generator.redirects import redirect_conflicts, redirect_map
+from generator.redirects import redirect_map, redirect_problems
 from generator.rule_page import rule_file_path, rule_uri
 
 log = logging.getLogger("mkdocs.hooks.rulebase")
@@ -36,6 +37,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
         catalog = _catalog(config)
         for problem in catalog.problems:  # warnings only (stale translations): the pages say so
             log.info(problem.format())
+        _refuse(redirect_problems(catalog, site.page_paths(catalog)))
         config.plugins["redirects"].config["redirect_maps"].update(redirect_map(catalog))
     return config
 
@@ -54,12 +56,16 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
             files.append(File.generated(config, uri, content=content))
         for uri, path in site.assets().items():
             files.append(File.generated(config, uri, abs_src_path=str(path)))
-        pages = [f.dest_uri for f in files.documentation_pages()]
-        for message in redirect_conflicts(config.plugins["redirects"].config["redirect_maps"], pages):
-            log.warning(message)
+        _refuse(redirect_problems(catalog, [f.dest_uri for f in files.documentation_pages()]))
         guides = [f.src_uri for f in files.documentation_pages() if f.src_uri.startswith("guides/")]
         config["nav"] = site.site_nav(lang, guides)
     return files
+
+
+def _refuse(problems: list) -> None:
+    """Stop the build before anything is written when an output path is unsafe."""
+    if problems:
+        raise PluginError("\n".join(problem.format() for problem in problems))
 
 
 @event_priority(100)  # before the search plugin reads the page

@@ -5,7 +5,7 @@ from __future__ import annotations
 import posixpath
 from typing import Iterable
 
-from rulebase.model import Rule
+from rulebase.model import Location, Problem, Rule
 
 from generator.rule_page import rule_uri
 
@@ -33,11 +33,21 @@ def dest_path(src_uri: str) -> str:
     return f"{stem}/index.html"
 
 
-def redirect_conflicts(redirects: dict[str, str], page_dest_paths: Iterable[str]) -> list[str]:
-    """Return one message per redirect that would overwrite a page of the site (e.g. an alias `rules`)."""
+def redirect_problems(rules: Iterable[Rule], page_dest_paths: Iterable[str]) -> list[Problem]:
+    """Return one problem, at the rule's front-matter line, per redirect whose file would land outside the
+    language folder or onto a page of the site (the schema refuses such values; this holds whatever the schema says).
+    """
     pages = set(page_dest_paths)
-    return [
-        f"redirect {source.removesuffix('.md')!r} -> {target!r} would overwrite the page {dest_path(source)!r}"
-        for source, target in sorted(redirects.items())
-        if dest_path(source) in pages
-    ]
+    problems = []
+    for rule in rules:
+        en = rule.pages["en"].path
+        for field, name, source in [("legacy_ids", legacy, rule_uri(legacy)) for legacy in rule.legacy_ids] + [
+                ("aliases", alias, alias.strip("/") + ".md") for alias in rule.aliases]:
+            dest = dest_path(source)
+            where = Location(en, rule.field_lines.get(field, 0))
+            if posixpath.isabs(dest) or posixpath.normpath(dest) != dest or dest.startswith("../"):
+                problems.append(Problem(where, f"{field} {name!r} would write {dest!r}, outside the rule's "
+                                               f"place in the site (a path with /, . or .. segments)"))
+            elif dest in pages:
+                problems.append(Problem(where, f"{field} {name!r} would overwrite the page {dest!r}"))
+    return problems

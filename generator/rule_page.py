@@ -38,7 +38,8 @@ def rule_markdown(rule: Rule, lang: str, *, file_path: str) -> str:
     """Return the Markdown of the rule's page in `lang`: title, notice, metadata panel, sections, run, metadata."""
     page = rule.page(lang)
     parts = [
-        front_matter({"title": page.title, "description": rule.summary(lang)}),
+        # MkDocs and Material put these into <title>, <meta> and the header as they are: HTML-escaped here.
+        front_matter({"title": escape(page.title), "description": escape(rule.summary(lang))}),
         f"# {escape_markdown(page.title)}",
         translation_notice(rule, lang),
         f'<p class="rb-summary">{escape(rule.summary(lang))}</p>' if rule.summary(lang) else "",
@@ -137,6 +138,9 @@ def escape_markdown(text: str) -> str:
 
 
 def front_matter(values: dict[str, object]) -> str:
-    """Return a YAML front-matter block; values are written as JSON, which YAML reads whatever the text holds."""
-    lines = "\n".join(f"{key}: {json.dumps(value, ensure_ascii=False)}" for key, value in values.items() if value)
-    return f"---\n{lines}\n---"
+    """Return a YAML front-matter block that reads back as exactly `values`, whatever their text holds."""
+    import yaml
+
+    text = yaml.safe_dump({key: value for key, value in values.items() if value}, allow_unicode=True,
+                          sort_keys=False, width=1_000_000)
+    return f"---\n{text}---"

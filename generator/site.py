@@ -14,6 +14,7 @@ from rulebase.export import export_csv, export_json
 
 from generator.i18n import label
 from generator.index_page import DOWNLOADS, INDEX_URI, index_markdown
+from generator.redirects import dest_path
 from generator.rule_page import rule_file_path, rule_markdown, rule_uri
 
 ASSETS_DIR = Path(__file__).parent / "assets"
@@ -57,6 +58,11 @@ def generated_pages(rules: Catalog, lang: str) -> dict[str, str]:
     for rule in rules:
         pages[rule_uri(rule.id)] = rule_markdown(rule, lang, file_path=rule_file_path(rule, lang, rules.root))
     return pages
+
+
+def page_paths(rules: Catalog) -> list[str]:
+    """Return the files the generated pages become in every language (`rules/index.html`, `rules/<id>/index.html`)."""
+    return [dest_path(uri) for uri in (INDEX_URI, *(rule_uri(rule.id) for rule in rules))]
 
 
 def downloads(rules: Catalog) -> dict[str, str]:

@@ -224,7 +224,7 @@ def _sarif_results(findings: Iterable[Finding], index: dict[str, int]) -> Iterab
     occurrences: Counter[str] = Counter()
     for finding in findings:
         identity = "\0".join((finding.rule_id, finding.location.path, finding.resource, finding.message))
-        digest = hashlib.sha256(identity.encode("utf-8")).hexdigest()[:32]
+        digest = hashlib.sha256(identity.encode("utf-8", "surrogateescape")).hexdigest()[:32]  # any file name
         occurrences[digest] += 1
         result: dict[str, Any] = {
             "ruleId": finding.rule_id,
