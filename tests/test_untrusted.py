@@ -16,7 +16,7 @@ import pytest
 from rulebase.cli import main
 from rulebase.export import CSV_COLUMNS
 from rulebase.escaping import csv_cell, markdown_text, printable
-from rulebase.readers import read_path, read_text
+from rulebase.readers import read_text
 from rulebase.readers.yaml_reader import read_yaml
 
 ROOT = Path(__file__).resolve().parent.parent
