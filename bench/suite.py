@@ -24,7 +24,7 @@ from typing import Callable
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench import bench_scan, bench_site, bench_verify  # noqa: E402
+from bench import bench_scan, bench_site, bench_snapshot, bench_verify  # noqa: E402
 from bench.peers import Peer, ensure_peers  # noqa: E402
 
 
@@ -153,6 +153,35 @@ def bench_scanner(runs: int, work: Path, peers: dict[str, Peer]) -> list[Row]:
     return rows
 
 
+def bench_snapshots(runs: int, work: Path) -> list[Row]:
+    """The account snapshot: a whole-process scan against a bare json.load of the same files, and its growth."""
+    big = bench_snapshot.write_snapshot(work / "snapshot-20000", 20_000)
+    load, scanned = side_by_side(runs, python("-c", bench_snapshot.LOAD_ALL, str(big)),
+                                 bench_scan.scan_process("--max-bytes", str(bench_snapshot.MAX_BYTES), str(big)))
+    ratio = statistics.median(scanned) / statistics.median(load)
+    megabytes = sum(p.stat().st_size for p in big.glob("*.json")) / 1e6
+    rows = [Row("snapshot", f"json.load of a snapshot ({megabytes:.0f} MB: 20,000 groups, 5,000 instances, "
+                            "2,000 subnets and NACLs), whole process", load),
+            Row("snapshot", "rulebase scan of the same folder, whole process", scanned, f"{ratio:.2f}× json.load",
+                "≤ 2×", ratio <= 2)]
+    small = bench_snapshot.write_snapshot(work / "snapshot-2000", 2_000)
+    per_group = {}
+    for groups, folder in ((2_000, small), (20_000, big)):
+        samples = timed(runs, bench_scan.scan_process("--max-bytes", str(bench_snapshot.MAX_BYTES), str(folder)))
+        per_group[groups] = statistics.median(samples) / groups
+        rows.append(Row("snapshot", f"{groups:,} groups (and the same instances, subnets, NACLs), whole process",
+                        samples, f"{per_group[groups] * 1e6:.0f} µs a group"))
+    growth = per_group[20_000] / per_group[2_000]
+    rows[-1].ratio += f"; ×{growth:.2f} the 2,000-group cost a group"
+    rows[-1].target, rows[-1].ok = "linear (≤ 1.3×)", growth <= 1.3
+    return rows
+
+
+def snapshot_table(runs: int, work: Path) -> int:
+    """Print the snapshot rows alone (`python -m bench.bench_snapshot`); return 1 if a target is missed."""
+    return _print(bench_snapshots(runs, work))
+
+
 def bench_harness(runs: int, sizes: list[int], work: Path) -> list[Row]:
     env = dict(os.environ, RULEBASE_CACHE_DIR=str(work / "cache"))
     os.environ["RULEBASE_CACHE_DIR"] = env["RULEBASE_CACHE_DIR"]
@@ -266,6 +295,7 @@ def main(argv: list[str] | None = None) -> int:
         rows = bench_import(runs)
         print(table(rows), flush=True)
         for name, step in (("scanner", lambda: bench_scanner(runs, work, peers)),
+                           ("snapshot", lambda: bench_snapshots(runs, work)),
                            ("harness", lambda: bench_harness(max(3, runs // 2), sizes, work)),
                            ("site", lambda: bench_website(max(1, runs // 4), sizes, work))):
             print(f"... {name}", file=sys.stderr, flush=True)

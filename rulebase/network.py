@@ -18,7 +18,7 @@ from rulebase.values import (
 )
 
 if TYPE_CHECKING:
-    from rulebase.snapshot import Item
+    from rulebase.snapshot import Item, Snapshot
 
 Direction = Literal["ingress", "egress"]
 ADMIN_PORTS = (22, 3389)  # remote administration: SSH and RDP
@@ -168,6 +168,29 @@ class Permission(NamedTuple):
                 if type(block) is str and is_anywhere(block):
                     return self.source.locate(self.node + (key, index), field)
         return self.location()
+
+
+class SecurityGroup(NamedTuple):
+    """A security group of account data with its inbound and outbound permissions."""
+
+    item: Item
+    inbound: tuple[Permission, ...]  # IpPermissions
+    outbound: tuple[Permission, ...]  # IpPermissionsEgress
+
+    @property
+    def id(self) -> str:
+        """Return the GroupId."""
+        return self.item.id
+
+
+def security_groups(snapshot: Snapshot) -> tuple[SecurityGroup, ...]:
+    """Return the snapshot's security groups with their permissions (made once per snapshot: several checks read them)."""
+    groups: tuple[SecurityGroup, ...] | None = snapshot.shared.get("security_groups")
+    if groups is None:
+        groups = snapshot.shared["security_groups"] = tuple(
+            SecurityGroup(item, permissions(item, "IpPermissions"), permissions(item, "IpPermissionsEgress"))
+            for item in snapshot.items("describe-security-groups"))
+    return groups
 
 
 def permissions(group: Item, key: Literal["IpPermissions", "IpPermissionsEgress"]) -> tuple[Permission, ...]:

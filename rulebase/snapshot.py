@@ -10,6 +10,8 @@ operations, recognised by their top-level keys. One document may hold several (a
 
 from __future__ import annotations
 
+import os
+import re
 from typing import Any, Iterator, Mapping, NamedTuple, Sequence
 
 from rulebase.model import Location
@@ -35,6 +37,19 @@ ITEM_IDS: Mapping[str, str] = {
     "describe-subnets": "SubnetId",
     "describe-instances": "InstanceId",
 }
+
+# The folder names of `rulebase collect`'s layout, DIR/<account-id>/<region>/: a 12-digit account, a Region name.
+ACCOUNT_ID = re.compile(r"[0-9]{12}")
+REGION_NAME = re.compile(r"[a-z]{2,4}(-[a-z]+)+-[0-9]{1,2}")
+
+
+def account_and_region(folder: str) -> tuple[str, str]:
+    """Return the account id and Region a folder of the collect layout names, or ("", "") for any other folder."""
+    parent, region = os.path.split(os.path.normpath(folder))
+    account = os.path.basename(parent)
+    if ACCOUNT_ID.fullmatch(account) and REGION_NAME.fullmatch(region):
+        return account, region
+    return "", ""
 
 
 class Item(NamedTuple):
@@ -70,6 +85,7 @@ class Snapshot(NamedTuple):
 
     folder: str
     found: Mapping[str, tuple[Item, ...]]  # operation -> its items, in file order
+    shared: dict[Any, Any]  # selections several checks read (see rulebase.network), made once per snapshot
 
     def has(self, operation: str) -> bool:
         """Return whether the snapshot holds the output of `operation`."""
@@ -109,7 +125,7 @@ def snapshot_model(folder: str, documents: Sequence[tuple[Any, str, Lines]]) -> 
             else:
                 key = OPERATIONS[operation]
                 items += _items(data[key], (key,), source, operation)
-    return Snapshot(folder, {operation: tuple(items) for operation, items in found.items()})
+    return Snapshot(folder, {operation: tuple(items) for operation, items in found.items()}, {})
 
 
 def _items(values: list[Any], node: tuple[Key, ...], source: Source, operation: str) -> list[Item]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from rulebase.checks import Violation
-from rulebase.network import permissions
+from rulebase.network import security_groups
 from rulebase.snapshot import Snapshot
 
 KIND = "posture"
@@ -14,9 +14,7 @@ REQUIRES = ("describe-security-groups",)
 
 def check(snapshot: Snapshot) -> Iterator[Violation]:
     """Yield each security group named `default` that has any inbound or outbound permission."""
-    for group in snapshot.items("describe-security-groups"):
-        if group.get("GroupName") == "default":
-            inbound, outbound = permissions(group, "IpPermissions"), permissions(group, "IpPermissionsEgress")
-            if inbound or outbound:
-                yield Violation(group.location(), group.id,
-                                f"IpPermissions {len(inbound)}, IpPermissionsEgress {len(outbound)}")
+    for group in security_groups(snapshot):
+        if group.item.get("GroupName") == "default" and (group.inbound or group.outbound):
+            yield Violation(group.item.location(), group.id,
+                            f"IpPermissions {len(group.inbound)}, IpPermissionsEgress {len(group.outbound)}")

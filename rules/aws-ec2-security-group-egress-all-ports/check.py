@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from rulebase.checks import Violation
-from rulebase.network import Permission, permissions
+from rulebase.network import Permission, security_groups
 from rulebase.snapshot import Snapshot
 from rulebase.values import ALL_PROTOCOLS, ICMP, ICMPV6, TCP, UDP, describe_protocol
 
@@ -15,8 +15,8 @@ REQUIRES = ("describe-security-groups",)
 
 def check(snapshot: Snapshot) -> Iterator[Violation]:
     """Yield each egress permission that reaches 0.0.0.0/0 or ::/0 on every port."""
-    for group in snapshot.items("describe-security-groups"):
-        for permission in permissions(group, "IpPermissionsEgress"):
+    for group in security_groups(snapshot):
+        for permission in group.outbound:
             anywhere = permission.anywhere()
             if anywhere and _every_port(permission):
                 ports = f" {permission.from_port}-{permission.to_port}" if permission.protocol in (TCP, UDP) else ""

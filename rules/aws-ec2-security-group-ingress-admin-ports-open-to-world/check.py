@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from rulebase.checks import Violation
-from rulebase.network import ADMIN_PORTS, permissions
+from rulebase.network import ADMIN_PORTS, security_groups
 from rulebase.snapshot import Snapshot
 from rulebase.values import TCP, UDP, describe_protocol
 
@@ -15,8 +15,8 @@ REQUIRES = ("describe-security-groups",)
 
 def check(snapshot: Snapshot) -> Iterator[Violation]:
     """Yield each IpPermissions entry with a /0 range that reaches 22 or 3389, at its first /0 range."""
-    for group in snapshot.items("describe-security-groups"):
-        for permission in permissions(group, "IpPermissions"):
+    for group in security_groups(snapshot):
+        for permission in group.inbound:
             anywhere = permission.anywhere()
             if anywhere and any(permission.reaches(port) for port in ADMIN_PORTS):
                 if permission.protocol in (TCP, UDP):

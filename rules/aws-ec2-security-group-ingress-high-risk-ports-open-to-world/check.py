@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from rulebase.checks import Violation
-from rulebase.network import HIGH_RISK_PORTS, permissions
+from rulebase.network import HIGH_RISK_PORTS, security_groups
 from rulebase.snapshot import Snapshot
 from rulebase.values import TCP, UDP, Unset, describe_protocol
 
@@ -15,8 +15,8 @@ REQUIRES = ("describe-security-groups",)
 
 def check(snapshot: Snapshot) -> Iterator[Violation]:
     """Yield each inbound permission from 0.0.0.0/0 or ::/0 whose protocol and ports reach a high-risk port."""
-    for group in snapshot.items("describe-security-groups"):
-        for permission in permissions(group, "IpPermissions"):
+    for group in security_groups(snapshot):
+        for permission in group.inbound:
             anywhere = permission.anywhere()
             reached = [port for port in HIGH_RISK_PORTS if permission.reaches(port)] if anywhere else []
             if reached:
