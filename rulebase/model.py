@@ -149,10 +149,12 @@ class Finding:
     location: Location
     resource: str
     message: str
+    account: str = ""  # account data collected by `rulebase collect`: from the folder DIR/<account>/<region>/
+    region: str = ""
 
     def to_dict(self) -> dict[str, object]:
-        """Return the finding as the JSON output's object."""
-        return {
+        """Return the finding as the JSON output's object (`account` and `region` only when known)."""
+        found: dict[str, object] = {
             "rule_id": self.rule_id,
             "severity": self.severity,
             "file": self.location.path,
@@ -160,6 +162,11 @@ class Finding:
             "resource": self.resource,
             "message": self.message,
         }
+        if self.account:
+            found["account"] = self.account
+        if self.region:
+            found["region"] = self.region
+        return found
 
 
 TranslationStatus = Literal["ok", "missing", "stale"]

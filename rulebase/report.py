@@ -74,7 +74,7 @@ def format_text(result: ScanResult, *, color: bool = False) -> str:
         by_file.setdefault(finding.location.path, []).append(
             (finding.location.line, 1, f"{_where(finding.location.path, finding.location.line, paint)}: "
                                        f"{paint(finding.severity, finding.severity)} "
-                                       f"{paint('rule', finding.rule_id)} {printable(finding.resource)}: "
+                                       f"{paint('rule', finding.rule_id)} {printable(finding.resource)}{_place(finding)}: "
                                        f"{printable(finding.message)}"))
     blocks = ["\n".join(text for _, _, text in sorted(lines, key=lambda item: item[:2]))
               for _, lines in sorted(by_file.items())]
@@ -98,6 +98,12 @@ def summary(result: ScanResult) -> str:
     if failed:
         line += f"; {_count(failed, 'file')} could not be read"
     return line + "."
+
+
+def _place(finding: Finding) -> str:
+    """Return ` [account region]` for a finding of collected account data, else nothing."""
+    place = " ".join(printable(part) for part in (finding.account, finding.region) if part)
+    return f" [{place}]" if place else ""
 
 
 def _where(path: str, line: int, paint: Any) -> str:
@@ -239,6 +245,9 @@ def _sarif_results(findings: Iterable[Finding], index: dict[str, int]) -> Iterab
         }
         if finding.rule_id in index:
             result["ruleIndex"] = index[finding.rule_id]
+        place = {key: value for key, value in (("account", finding.account), ("region", finding.region)) if value}
+        if place:
+            result["properties"] = place
         yield result
 
 

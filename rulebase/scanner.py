@@ -11,7 +11,7 @@ from __future__ import annotations
 import gc
 import os
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import TYPE_CHECKING, Iterable, Iterator, Mapping, NamedTuple, Sequence
 
@@ -143,7 +143,7 @@ def check_snapshot(folder: str, documents: Sequence[Document], plan: Plan
                    ) -> tuple[list[Finding], list[Problem], list[Problem]]:
     """Return the findings of the plan's posture checks on the snapshot of one folder's account data, the
     problems met, and one note per rule not evaluated because an operation's output is missing."""
-    from rulebase.snapshot import snapshot_model
+    from rulebase.snapshot import account_and_region, snapshot_model
 
     snapshot = snapshot_model(folder, [(d.data, d.path, d.lines) for d in documents])
     checks, notes = [], []
@@ -157,6 +157,9 @@ def check_snapshot(folder: str, documents: Sequence[Document], plan: Plan
         else:
             checks.append(check)
     findings, problems = _run(snapshot, checks, plan)
+    account, region = account_and_region(folder)
+    if account:  # a folder of `rulebase collect`: the report says which account and Region each finding is in
+        findings = [replace(finding, account=account, region=region) for finding in findings]
     return findings, problems, notes
 
 
