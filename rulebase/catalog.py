@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any, Iterator, Mapping
 
 from rulebase.discovery import CHECK_FILE, Check, discover_checks
-from rulebase.model import LANGUAGES, SECTION_ORDER, SECTIONS, Location, Page, Problem, Rule
+from rulebase.model import LANGUAGES, SECTION_ORDER, SECTIONS, Location, Page, Problem, Rule, Section
 from rulebase.vocabulary import VOCABULARY_FILE, Vocabulary, read_vocabulary
 
 TRANSLATED_FIELDS = ("title", "summary", "source_digest")
@@ -220,7 +220,7 @@ def read_page(path: Path, *, validate: bool = True) -> tuple[RawPage | None, lis
     except OSError as error:
         return None, [Problem(Location(shown), f"cannot read: {error.strerror}")]
     text = text.replace("\r\n", "\n")
-    handler = frontmatter.YAMLHandler()
+    handler = frontmatter.default_handlers.YAMLHandler()
     boundaries = list(handler.FM_BOUNDARY.finditer(text, 0)) if handler.detect(text) else []
     if len(boundaries) < 2 or boundaries[0].start() != 0:
         return None, [Problem(Location(shown, 1), "no YAML front-matter: the file must start with a '---' block")]
@@ -341,7 +341,8 @@ def _make_rule(folder: Path, raw: dict[str, RawPage]) -> Rule:
 @lru_cache(maxsize=None)
 def load_schema(name: str) -> dict[str, Any]:
     """Return one of the JSON Schemas shipped in `rulebase/schema/`."""
-    return json.loads((Path(__file__).parent / "schema" / name).read_text(encoding="utf-8"))
+    schema: dict[str, Any] = json.loads((Path(__file__).parent / "schema" / name).read_text(encoding="utf-8"))
+    return schema
 
 
 @lru_cache(maxsize=None)
@@ -437,7 +438,7 @@ def _anchor_mismatch(page: Page, expected: list[str]) -> Problem:
     return Problem(Location(page.path, extra.line), f"section {{#{extra.anchor}}} that en.md does not have")
 
 
-def _section_problems(path: str, body_line: int, anchors: list[str], sections: tuple) -> list[Problem]:
+def _section_problems(path: str, body_line: int, anchors: list[str], sections: tuple[Section, ...]) -> list[Problem]:
     problems = []
     for section in sections:
         if section.anchor not in SECTION_ORDER:

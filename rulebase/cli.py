@@ -7,14 +7,17 @@ import os
 import sys
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Callable, Iterator, Sequence, TextIO
+from typing import TYPE_CHECKING, Callable, Iterator, Sequence, TextIO
 
 from rulebase.model import LANGUAGES
+
+if TYPE_CHECKING:
+    from rulebase.catalog import Catalog
 
 Command = Callable[[argparse.Namespace], int]
 
 
-def _catalog(args: argparse.Namespace):
+def _catalog(args: argparse.Namespace) -> Catalog:
     """Return the catalog named by --rules (or the shipped one); CatalogError propagates to main."""
     from rulebase.catalog import load_catalog
 
@@ -42,6 +45,22 @@ def cmd_scan(args: argparse.Namespace) -> int:
             raise UsageError(f"--output {args.output} is one of the inputs: the report would overwrite it")
     with _output(args.output) as stream:
         write_report(stream, result, args.format, catalog=catalog, lang=args.lang, color=color)
+    return result.exit_code
+
+
+# --- collect ------------------------------------------------------------------------------
+
+def cmd_collect(args: argparse.Namespace) -> int:
+    from rulebase.collector import CollectError, collect
+
+    regions = None if args.regions == "all" else [r.strip() for r in args.regions.split(",") if r.strip()]
+    if regions == []:
+        raise UsageError("--regions: name at least one Region, or all")
+    try:
+        result = collect(Path(args.output), regions, args.profile, progress=sys.stderr, errors=sys.stderr)
+    except CollectError as error:
+        raise UsageError(str(error)) from None
+    print(result.summary())
     return result.exit_code
 
 
@@ -155,6 +174,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--jobs", type=_positive_int, default=None, metavar="N", help="worker processes (default: one per core)")
     p.add_argument("--rules", dest="rules_dir", metavar="DIR", help="a rules folder instead of the shipped catalog")
 
+    p = add("collect", cmd_collect, "write an account's describe-* outputs, Region by Region, for `rulebase scan`")
+    p.add_argument("--profile", metavar="NAME", help="an AWS profile (default: the standard credential chain)")
+    p.add_argument("--regions", default="all", metavar="all|R1,R2",
+                   help="every Region enabled for the account (all, the default) or these Regions")
+    p.add_argument("--output", required=True, metavar="DIR", help="writes DIR/<account-id>/<region>/<operation>.json")
+
     p = add("verify", cmd_verify, "run every example of every rule page through the checker")
     p.add_argument("rules_dir", nargs="?", metavar="RULES_DIR", help="the rules folder (default: the shipped catalog)")
     p.add_argument("--strict", action="store_true", help="stale translations are errors, not warnings")
@@ -224,7 +249,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     from rulebase.catalog_tools import ToolError
 
     try:
-        return args.func(args)
+        code: int = args.func(args)
+        return code
     except (UsageError, ToolError) as error:
         print(f"rulebase: {error}", file=sys.stderr)
         return 2

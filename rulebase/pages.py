@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from typing import Any, TYPE_CHECKING
 
 from rulebase.model import CodeBlock, Example, Location, Problem, Section
 
@@ -53,7 +53,7 @@ def code_blocks(markdown: str, path: str, first_line: int = 1) -> tuple[CodeBloc
     return _code_blocks(_markdown().parse(markdown), path, first_line)
 
 
-def _code_blocks(tokens: list, path: str, body_line: int) -> tuple[CodeBlock, ...]:
+def _code_blocks(tokens: list[Any], path: str, body_line: int) -> tuple[CodeBlock, ...]:
     return tuple(
         CodeBlock(t.info.strip().split(" ")[0].lower(), t.content, Location(path, file_line(body_line, t.map[0]) + 1))
         for t in tokens if t.type == "fence" and t.map

@@ -107,7 +107,8 @@ def _place(finding: Finding) -> str:
 
 
 def _where(path: str, line: int, paint: Any) -> str:
-    return paint("path", f"{printable(path)}:{line}" if line else printable(path))
+    where: str = paint("path", f"{printable(path)}:{line}" if line else printable(path))
+    return where
 
 
 def _count(number: int, noun: str) -> str:

@@ -95,7 +95,7 @@ def _key(version: str, code: str) -> str:
 
 def _read_cache(path: Path) -> list[LintMatch] | None:
     try:
-        return [tuple(m) for m in json.loads(path.read_text(encoding="utf-8"))]  # type: ignore[misc]
+        return [tuple(m) for m in json.loads(path.read_text(encoding="utf-8"))]
     except (OSError, ValueError, TypeError):
         return None
 

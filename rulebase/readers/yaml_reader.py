@@ -28,6 +28,7 @@ from yaml.events import (
 
 from rulebase.readers.text import ReadError
 
+_CParser: Any
 try:
     from yaml._yaml import CParser as _CParser
 except ImportError:  # PyYAML built without libyaml: same events, slower
@@ -103,7 +104,8 @@ def read_yaml(text: str) -> tuple[Any, YamlLines]:
 
 def _parser(text: str) -> Callable[[], Any]:
     if _CParser is not None:
-        return _CParser(text).get_event
+        get_event: Callable[[], Any] = _CParser(text).get_event
+        return get_event
     return yaml.SafeLoader(text).get_event
 
 
