@@ -16,12 +16,12 @@ from rulebase.model import Example, Finding, Location, Page, Problem, Rule, Sect
 __version__ = "0.1.0"
 __all__ = [
     "Catalog", "CatalogError", "Example", "Finding", "Location", "Page", "Problem", "Rule",
-    "ScanResult", "Section", "load_catalog", "scan",
+    "ScanResult", "Section", "load_catalog", "scan", "scan_text",
 ]
 
 if TYPE_CHECKING:
     from rulebase.catalog import Catalog, CatalogError, load_catalog
-    from rulebase.scanner import ScanResult, scan
+    from rulebase.scanner import ScanResult, scan, scan_text
 
 _LAZY = {
     "Catalog": "rulebase.catalog",
@@ -29,6 +29,7 @@ _LAZY = {
     "load_catalog": "rulebase.catalog",
     "ScanResult": "rulebase.scanner",
     "scan": "rulebase.scanner",
+    "scan_text": "rulebase.scanner",
 }
 
 
