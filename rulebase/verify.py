@@ -193,7 +193,33 @@ def verify_catalog(
         blocks += [b for p in sorted(docs.rglob("*.md")) for b in code_blocks(p.read_text(encoding="utf-8"), _relative(p))]
     for command in find_commands(blocks):
         report.problems += check_command(command)
+    report.problems += glossary_problems(catalog, docs)
     return report
+
+
+def glossary_problems(catalog: Catalog, docs: Path | None = None) -> list[Problem]:
+    """Return the glossary problems of the catalog's translated pages and of `docs/<lang>/`, by the glossaries
+    beside the catalog's rules (none there: nothing is checked)."""
+    from rulebase.glossary import check_text, language_of, read_glossaries
+
+    glossaries, problems = read_glossaries(catalog.root, _relative)
+    if not glossaries:
+        return problems
+    pages: list[tuple[Path, str, str | None]] = [
+        (Path(page.path), page.path, lang) for rule in catalog for lang, page in rule.pages.items()]
+    if docs is not None:
+        pages += [(p, _relative(p), language_of(p.relative_to(docs))) for p in sorted(docs.rglob("*.md"))]
+    for path, shown, lang in pages:
+        glossary = glossaries.get(lang or "")
+        if glossary is None:
+            continue
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as error:
+            problems.append(Problem(Location(shown), f"cannot read for the glossary check: {error}"))
+            continue
+        problems += check_text(text, shown, glossary)
+    return problems
 
 
 def _with_failures(result: ExampleResult, failures: tuple[str, ...]) -> ExampleResult:
