@@ -9,7 +9,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterator, Sequence, TextIO
 
-from rulebase.model import LANGUAGES
+from rulebase.model import LANGUAGES, SEVERITIES
 
 if TYPE_CHECKING:
     from rulebase.catalog import Catalog
@@ -43,9 +43,12 @@ def cmd_scan(args: argparse.Namespace) -> int:
         inputs = [path for path in (*args.paths, *result.scanned) if os.path.isfile(path)]
         if any(os.path.samefile(args.output, path) for path in inputs):
             raise UsageError(f"--output {args.output} is one of the inputs: the report would overwrite it")
+    if args.base_dir is not None and not os.path.isdir(args.base_dir):
+        raise UsageError(f"--base-dir {args.base_dir}: no such folder")
     with _output(args.output) as stream:
-        write_report(stream, result, args.format, catalog=catalog, lang=args.lang, color=color)
-    return result.exit_code
+        write_report(stream, result, args.format, catalog=catalog, lang=args.lang, color=color,
+                     base_dir=args.base_dir, fail_on=args.fail_on)
+    return result.exit_status(args.fail_on)
 
 
 # --- collect ------------------------------------------------------------------------------
@@ -173,6 +176,12 @@ def build_parser() -> argparse.ArgumentParser:
                    help="skip files larger than N bytes with an error (default 2000000: CloudFormation's limit is 1 MB)")
     p.add_argument("--jobs", type=_positive_int, default=None, metavar="N", help="worker processes (default: one per core)")
     p.add_argument("--rules", dest="rules_dir", metavar="DIR", help="a rules folder instead of the shipped catalog")
+    p.add_argument("--fail-on", choices=SEVERITIES, default=None, metavar="SEVERITY",
+                   help="exit 1 only for a finding at or above this severity (info, low, medium, high, critical; "
+                        "default: any finding); 2 still means an input could not be read")
+    p.add_argument("--base-dir", metavar="DIR", default=None,
+                   help="SARIF file URIs are relative to DIR (default: the enclosing git repository's root, "
+                        "else the working directory)")
 
     p = add("collect", cmd_collect, "write an account's describe-* outputs, Region by Region, for `rulebase scan`")
     p.add_argument("--profile", metavar="NAME", help="an AWS profile (default: the standard credential chain)")

@@ -151,6 +151,7 @@ class Finding:
     message: str
     account: str = ""  # account data collected by `rulebase collect`: from the folder DIR/<account>/<region>/
     region: str = ""
+    detail: str = ""  # the check's own words, in no language (`IpProtocol -1`): SARIF fingerprints use it
 
     def to_dict(self) -> dict[str, object]:
         """Return the finding as the JSON output's object (`account` and `region` only when known)."""
@@ -224,6 +225,13 @@ class Rule:
         if lang == "en" or page.source_digest == self.digest:
             return "ok"
         return "stale"
+
+    def url(self, lang: str = "en") -> str:
+        """Return the address of this rule's page in `lang` on the published site (a missing translation's page
+        is the English text with a notice, at the same address)."""
+        if lang not in LANGUAGES:
+            raise ValueError(f"unknown language {lang!r}: one of {', '.join(LANGUAGES)}")
+        return rule_url(self.id, lang)
 
     def to_dict(self) -> dict[str, object]:
         """Return the rule's metadata as the JSON export's object."""

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
 
 FORMATS = ("text", "json", "sarif")
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+SRCROOT = "%SRCROOT%"  # the base every relative artifact URI is resolved against (`--base-dir`)
 
 # GitHub code scanning reads `level` for non-security alerts and `security-severity` (0.1-10) for security ones:
 # over 9.0 is critical, 7.0-8.9 high, 4.0-6.9 medium, 0.1-3.9 low.
@@ -33,16 +34,20 @@ _COLORS = {
 
 
 def render(result: ScanResult, fmt: str = "text", *, catalog: Catalog | None = None, lang: str = "en",
-           color: bool = False) -> str:
+           color: bool = False, base_dir: str | None = None, fail_on: str | None = None) -> str:
     """Return the report of a scan in `fmt` (text, json or sarif); SARIF needs the catalog for its rules."""
     out = io.StringIO()
-    write_report(out, result, fmt, catalog=catalog, lang=lang, color=color)
+    write_report(out, result, fmt, catalog=catalog, lang=lang, color=color, base_dir=base_dir, fail_on=fail_on)
     return out.getvalue()
 
 
 def write_report(stream: TextIO, result: ScanResult, fmt: str = "text", *, catalog: Catalog | None = None,
-                 lang: str = "en", color: bool = False) -> None:
-    """Write the report of a scan in `fmt` to `stream`; SARIF a result at a time, in bounded memory."""
+                 lang: str = "en", color: bool = False, base_dir: str | None = None,
+                 fail_on: str | None = None) -> None:
+    """Write the report of a scan in `fmt` to `stream`; SARIF a result at a time, in bounded memory.
+
+    SARIF only: `base_dir` is what artifact URIs are relative to (default: `default_base_dir()`), `fail_on` the
+    lowest severity that makes the recorded exit code 1 (default: any finding)."""
     if fmt == "text":
         stream.write(format_text(result, color=color))
     elif fmt == "json":
@@ -52,7 +57,7 @@ def write_report(stream: TextIO, result: ScanResult, fmt: str = "text", *, catal
             from rulebase.scanner import default_catalog
 
             catalog = default_catalog()
-        write_sarif(stream, result, catalog, lang)
+        write_sarif(stream, result, catalog, lang, base_dir=base_dir, fail_on=fail_on)
     else:
         raise ValueError(f"unknown format {fmt!r}: one of {', '.join(FORMATS)}")
 
@@ -136,30 +141,38 @@ def format_json(result: ScanResult) -> str:
 
 # --- sarif ------------------------------------------------------------------------------------------
 
-def format_sarif(result: ScanResult, catalog: Catalog, lang: str = "en") -> str:
+def format_sarif(result: ScanResult, catalog: Catalog, lang: str = "en", *, base_dir: str | None = None,
+                 fail_on: str | None = None) -> str:
     """Return a SARIF 2.1.0 log that GitHub code scanning accepts."""
     out = io.StringIO()
-    write_sarif(out, result, catalog, lang)
+    write_sarif(out, result, catalog, lang, base_dir=base_dir, fail_on=fail_on)
     return out.getvalue()
 
 
-def write_sarif(stream: TextIO, result: ScanResult, catalog: Catalog, lang: str = "en") -> None:
+def write_sarif(stream: TextIO, result: ScanResult, catalog: Catalog, lang: str = "en", *,
+                base_dir: str | None = None, fail_on: str | None = None) -> None:
     """Write the SARIF log with its results one at a time: the findings never become one big tree or string."""
+    base = os.path.abspath(base_dir) if base_dir is not None else default_base_dir()
     index = {rule.id: position for position, rule in enumerate(catalog)}
-    head, tail = json.dumps(sarif_log(result, catalog, lang, with_results=False), indent=2,
-                            ensure_ascii=False).split('"results": []', 1)
+    head, tail = json.dumps(sarif_log(result, catalog, lang, with_results=False, base_dir=base, fail_on=fail_on),
+                            indent=2, ensure_ascii=False).split('"results": []', 1)
     stream.write(head + '"results": [')
     written = False
-    for item in _sarif_results(result.findings, index):
+    for item in _sarif_results(result.findings, index, base):
         stream.write(("," if written else "") + "\n        " + json.dumps(item, ensure_ascii=False))
         written = True
     stream.write(("\n      ]" if written else "]") + tail + "\n")
 
 
-def sarif_log(result: ScanResult, catalog: Catalog, lang: str = "en", *, with_results: bool = True) -> dict[str, Any]:
-    """Return the SARIF 2.1.0 log of a scan as a dict: one run, every catalog rule, one result per finding."""
+def sarif_log(result: ScanResult, catalog: Catalog, lang: str = "en", *, with_results: bool = True,
+              base_dir: str | None = None, fail_on: str | None = None) -> dict[str, Any]:
+    """Return the SARIF 2.1.0 log of a scan as a dict: one run, every catalog rule, one result per finding.
+
+    Artifact URIs inside `base_dir` (default: `default_base_dir()`) are relative to it, through `%SRCROOT%`.
+    """
     from rulebase import __version__
 
+    base = os.path.abspath(base_dir) if base_dir is not None else default_base_dir()
     rules = list(catalog)
     index = {rule.id: position for position, rule in enumerate(rules)}
     return {
@@ -174,14 +187,32 @@ def sarif_log(result: ScanResult, catalog: Catalog, lang: str = "en", *, with_re
                 "language": lang,
                 "rules": [_sarif_rule(rule, lang) for rule in rules],
             }},
+            "originalUriBaseIds": {SRCROOT: {"uri": _file_uri(base, folder=True)}},
             "language": lang,
-            "results": list(_sarif_results(result.findings, index)) if with_results else [],
+            "results": list(_sarif_results(result.findings, index, base)) if with_results else [],
             "invocations": [{
+                "exitCode": result.exit_status(fail_on),
                 "executionSuccessful": not result.problems,
-                "toolExecutionNotifications": [_sarif_notification(p) for p in (*result.problems, *result.notes)],
+                "toolExecutionNotifications": [_sarif_notification(p, base)
+                                               for p in (*result.problems, *result.notes)],
             }],
         }],
     }
+
+
+def default_base_dir(cwd: str | None = None) -> str:
+    """Return the root of the git repository enclosing `cwd` (default: the working directory), else `cwd` itself.
+
+    A `.git` file counts too (worktrees, submodules); no `git` command is run.
+    """
+    start = os.path.abspath(cwd if cwd is not None else os.getcwd())
+    folder = start
+    while not os.path.exists(os.path.join(folder, ".git")):
+        parent = os.path.dirname(folder)
+        if parent == folder:
+            return start
+        folder = parent
+    return folder
 
 
 def _sarif_rule(rule: Rule, lang: str) -> dict[str, Any]:
@@ -225,12 +256,15 @@ def _problem_severity(rule: Rule) -> str:
     return {"error": "error", "warning": "warning"}.get(SARIF_LEVEL.get(rule.severity, ""), "recommendation")
 
 
-def _sarif_results(findings: Iterable[Finding], index: dict[str, int]) -> Iterable[dict[str, Any]]:
+def _sarif_results(findings: Iterable[Finding], index: dict[str, int], base: str) -> Iterable[dict[str, Any]]:
     import hashlib
 
     occurrences: Counter[str] = Counter()
     for finding in findings:
-        identity = "\0".join((finding.rule_id, finding.location.path, finding.resource, finding.message))
+        artifact = artifact_location(finding.location.path, base)
+        # What the alert is, in no particular language and from no particular directory: the rule, the file as
+        # code scanning knows it, the resource and the check's own detail (never the translated title).
+        identity = "\0".join((finding.rule_id, artifact["uri"], finding.resource, finding.detail or finding.message))
         digest = hashlib.sha256(identity.encode("utf-8", "surrogateescape")).hexdigest()[:32]  # any file name
         occurrences[digest] += 1
         result: dict[str, Any] = {
@@ -238,7 +272,7 @@ def _sarif_results(findings: Iterable[Finding], index: dict[str, int]) -> Iterab
             "level": SARIF_LEVEL.get(finding.severity, "warning"),
             "message": {"text": f"{finding.resource}: {finding.message}"},
             "locations": [{
-                **_physical(finding.location.path, max(finding.location.line, 1)),
+                "physicalLocation": _physical(artifact, finding.location.line or 1, finding.location.column),
                 "logicalLocations": [{"name": finding.resource, "kind": "resource"}],
             }],
             # stable when lines move: the same rule, file, resource and detail, numbered in file order
@@ -252,27 +286,64 @@ def _sarif_results(findings: Iterable[Finding], index: dict[str, int]) -> Iterab
         yield result
 
 
-def _sarif_notification(problem: Problem) -> dict[str, Any]:
+def _sarif_notification(problem: Problem, base: str) -> dict[str, Any]:
+    location = problem.location
     return {
         "level": problem.level,
         "message": {"text": problem.message},
-        "locations": [_physical(problem.location.path, problem.location.line)],
+        "locations": [{"physicalLocation": _physical(artifact_location(location.path, base), location.line,
+                                                     location.column)}],
     }
 
 
-def _physical(path: str, line: int) -> dict[str, Any]:
-    location: dict[str, Any] = {"artifactLocation": {"uri": artifact_uri(path)}}
+def _physical(artifact: dict[str, str], line: int, column: int = 0) -> dict[str, Any]:
+    """Return a physicalLocation: the artifact, and a region of one line (and column, where the reader knows it)."""
+    physical: dict[str, Any] = {"artifactLocation": artifact}
     if line:
-        location["region"] = {"startLine": line}
-    return {"physicalLocation": location}
+        region = {"startLine": line, "endLine": line}
+        if column:
+            region["startColumn"] = column
+        physical["region"] = region
+    return physical
+
+
+def artifact_location(path: str, base: str) -> dict[str, str]:
+    """Return a SARIF artifactLocation: `path` relative to `base` under `%SRCROOT%`, or an absolute `file://` URI
+    for a file outside `base`."""
+    absolute = os.path.abspath(path)
+    try:
+        relative = os.path.relpath(absolute, base)
+    except ValueError:  # another drive
+        relative = os.pardir
+    if relative == os.pardir or relative.startswith(os.pardir + os.sep) or os.path.isabs(relative):
+        return {"uri": _file_uri(absolute)}
+    return {"uri": artifact_uri(relative), "uriBaseId": SRCROOT}
 
 
 def artifact_uri(path: str) -> str:
-    """Return a file path as a SARIF artifact URI: relative paths stay relative (to the repository root)."""
+    """Return a file path as a SARIF artifact URI: relative paths stay relative, absolute ones become `file://`."""
     from pathlib import PurePath
-    from urllib.parse import quote
 
     pure = PurePath(path)
-    if pure.is_absolute():  # bytes: a name that is not UTF-8 keeps its bytes, percent-encoded
-        return "file://" + quote(os.fsencode(pure.as_posix()), safe="/")
-    return quote(os.fsencode(pure.as_posix().replace(os.sep, "/")), safe="/")
+    if pure.is_absolute():
+        return _file_uri(str(pure))
+    return _quote(pure.as_posix().replace(os.sep, "/"))
+
+
+def _file_uri(path: str, *, folder: bool = False) -> str:
+    """Return the `file://` URI of an absolute path (a folder's ends with `/`, as originalUriBaseIds requires)."""
+    from pathlib import PurePath
+
+    posix = PurePath(path).as_posix()
+    if not posix.startswith("/"):  # C:/x is file:///C:/x
+        posix = "/" + posix
+    if folder and not posix.endswith("/"):
+        posix += "/"
+    return "file://" + _quote(posix)
+
+
+def _quote(text: str) -> str:
+    """Percent-encode a path for a URI; a name that is not UTF-8 keeps its bytes (`%FF`)."""
+    from urllib.parse import quote
+
+    return quote(os.fsencode(text), safe="/")

@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import TYPE_CHECKING, Iterable, Iterator, Mapping, NamedTuple, Sequence
 
-from rulebase.model import LANGUAGES, Finding, Location, Problem
+from rulebase.model import LANGUAGES, SEVERITIES, Finding, Location, Problem
 from rulebase.readers import DEFAULT_MAX_BYTES, Document, read_path, read_text
 
 if TYPE_CHECKING:
@@ -41,7 +41,21 @@ class ScanResult:
     @property
     def exit_code(self) -> int:
         """Return 2 if an input could not be read, else 1 if there are findings, else 0."""
-        return 2 if self.problems else 1 if self.findings else 0
+        return self.exit_status()
+
+    def exit_status(self, fail_on: str | None = None) -> int:
+        """Return 2 if an input could not be read, else 1 if a finding is at or above `fail_on` (default: any
+        finding), else 0."""
+        if self.problems:
+            return 2
+        if fail_on is None:
+            return 1 if self.findings else 0
+        if fail_on not in SEVERITIES:
+            raise ValueError(f"unknown severity {fail_on!r}: one of {', '.join(SEVERITIES)}")
+        lowest = SEVERITIES.index(fail_on)
+        # fail closed: a severity the catalog does not know counts as the highest
+        return 1 if any(f.severity not in SEVERITIES or SEVERITIES.index(f.severity) >= lowest
+                        for f in self.findings) else 0
 
 
 class Plan(NamedTuple):
@@ -119,8 +133,8 @@ def scan_text(
     """
     plan = plan if plan is not None else make_plan(catalog, rules, lang, DEFAULT_MAX_BYTES)
     document = read_text(text, path, syntax)
-    if isinstance(document, Problem):
-        return ScanResult((), (document,))
+    if isinstance(document, Problem):  # an empty example too: it must hold a document
+        return ScanResult((), (replace(document, level="error"),))
     if document.kind is None:
         return ScanResult((), (Problem(Location(path), NOT_RECOGNISED),))
     if document.kind == "account":
@@ -173,7 +187,7 @@ def _run(model: object, checks: Sequence[Check], plan: Plan) -> tuple[list[Findi
         try:
             for violation in check.run(model):
                 findings.append(Finding(check.rule_id, severity, violation.location, violation.resource,
-                                        f"{title} ({violation.detail})"))
+                                        f"{title} ({violation.detail})", detail=violation.detail))
         except LimitExceeded as error:  # fail closed: a value the evaluator cannot enumerate is an error, not a pass
             problem = Problem(error.location, f"{error.message} ({check.rule_id} not evaluated)")
             if problem not in problems:
@@ -187,6 +201,8 @@ def scan_file(path: str, plan: Plan, keep_posture: bool = True) -> FileResult:
         with _no_cycle_collection():
             document = read_path(path, max_bytes=plan.max_bytes)
             if isinstance(document, Problem):
+                if document.level == "note":  # an empty file: skipped, not an error
+                    return FileResult(path, [], [], None, None)
                 return FileResult(path, [], [document], None, None)
             if document.kind != "template":
                 posture = document if document.kind == "account" and keep_posture else None

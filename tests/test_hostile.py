@@ -24,8 +24,6 @@ GOOD = str(FIXTURES / "good.yaml")  # one finding, on line 9
 EXPECTED = {  # file -> (line, message); line 0 when the error has no line
     "alias-bomb.yaml": (7, "aliases expand to more than 250,000 nodes (an alias bomb?)"),
     "binary.yaml": (3, "binary data (NUL byte), not a text file"),
-    "blank.json": (0, "empty file"),
-    "comments-only.yaml": (0, "empty file (no YAML document)"),
     "complex-key.yaml": (2, "a mapping key must be a scalar"),
     "control-character.yaml": (4, "YAML: character #x0007 is not allowed (control characters are not allowed)"),
     "deep-block.yaml": (3, "nesting deeper than 500 levels"),
@@ -33,7 +31,6 @@ EXPECTED = {  # file -> (line, message); line 0 when the error has no line
     "deep.json": (0, "nesting too deep"),
     "duplicate-key.yaml": (11, "duplicate key 'IpProtocol' (first on line 8)"),
     "duplicate-resource.json": (8, "duplicate key 'WebSecurityGroup' (first on line 4)"),
-    "empty.yaml": (0, "empty file"),
     "huge-integer.json": (0, "JSON: Exceeds the limit (4300 digits) for integer string conversion: value has 5000 digits"),
     "latin1.yaml": (2, "not UTF-8 text (byte 0xf4); save the file as UTF-8"),
     "recursive-alias.yaml": (2, "alias *r refers to a node that contains it"),
@@ -48,6 +45,28 @@ EXPECTED = {  # file -> (line, message); line 0 when the error has no line
 
 def test_every_hostile_fixture_is_listed() -> None:
     assert sorted(p.name for p in HOSTILE.iterdir()) == sorted(EXPECTED)
+
+
+EMPTY = FIXTURES / "empty"  # blank, whitespace only, YAML comments only
+
+
+def test_an_empty_file_is_skipped_not_an_error() -> None:
+    files = sorted(str(p) for p in EMPTY.iterdir())
+    assert [Path(f).name for f in files] == ["blank.json", "comments-only.yaml", "empty.yaml"]
+    result = scan([*files, GOOD])
+    assert result.problems == ()
+    assert sorted(result.skipped) == files
+    assert [(f.location.path, f.location.line) for f in result.findings] == [(GOOD, 9)]
+    assert scan(files).exit_code == 0
+
+
+@pytest.mark.parametrize(("text", "message"), [("", "empty file"), ("  \n", "empty file"),
+                                               ("# nothing\n", "empty file (no YAML document)")])
+def test_an_empty_example_is_still_an_error(text: str, message: str) -> None:
+    """`rulebase verify` runs examples through scan_text: an example must hold a document."""
+    result = scan_text(text, "rules/x/en.md", "yaml")
+    assert [(p.location.path, p.message, p.level) for p in result.problems] == [("rules/x/en.md", message, "error")]
+    assert result.exit_code == 2
 
 
 @pytest.mark.parametrize("name", sorted(EXPECTED))

@@ -98,16 +98,16 @@ def test_colour_only_when_asked(capsys: pytest.CaptureFixture[str]) -> None:
 # --- json ---------------------------------------------------------------------------------------------------
 
 def test_json_report(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = run(capsys, f"{SCAN}/web.yml", "tests/fixtures/hostile/latin1.yaml", "tests/fixtures/hostile/empty.yaml",
+    code, out, _ = run(capsys, f"{SCAN}/web.yml", "tests/fixtures/hostile/latin1.yaml", "tests/fixtures/empty/empty.yaml",
                        "--format", "json")
     assert json.loads(out) == {
         "findings": [{"rule_id": ALL_PROTOCOLS, "severity": "medium", "file": f"{SCAN}/web.yml", "line": 9,
                       "resource": "WebSg", "message": "Security group egress with all protocols (IpProtocol -1)"}],
-        "errors": [
-            {"file": "tests/fixtures/hostile/empty.yaml", "line": None, "message": "empty file"},
+        "errors": [  # the empty file is skipped, not an error
             {"file": "tests/fixtures/hostile/latin1.yaml", "line": 2,
              "message": "not UTF-8 text (byte 0xf4); save the file as UTF-8"},
         ],
+        "notes": [],
     }
     assert code == 2
 
@@ -175,21 +175,24 @@ def github_problems(log: dict) -> list[str]:
 
 
 def test_sarif_report_is_what_github_code_scanning_accepts(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = run(capsys, "examples", SCAN, "tests/fixtures/hostile/empty.yaml", "--format", "sarif")
+    code, out, _ = run(capsys, "examples", SCAN, "tests/fixtures/hostile/latin1.yaml", "--format", "sarif")
     log = json.loads(out)
     assert github_problems(log) == []
     assert code == 2
     run_ = log["runs"][0]
     catalog = load_catalog(validate=False)
     assert [rule["id"] for rule in run_["tool"]["driver"]["rules"]] == list(catalog.ids)
-    assert len(run_["results"]) == len(rulebase.scan(["examples", SCAN]).findings) == 7
-    assert run_["invocations"][0]["toolExecutionNotifications"] == [{
-        "level": "error", "message": {"text": "empty file"},
-        "locations": [{"physicalLocation": {"artifactLocation": {"uri": "tests/fixtures/hostile/empty.yaml"}}}],
-    }]
+    assert len(run_["results"]) == len(rulebase.scan(["examples", SCAN]).findings)
+    assert run_["invocations"][0]["toolExecutionNotifications"][0] == {
+        "level": "error", "message": {"text": "not UTF-8 text (byte 0xf4); save the file as UTF-8"},
+        "locations": [{"physicalLocation": {
+            "artifactLocation": {"uri": "tests/fixtures/hostile/latin1.yaml", "uriBaseId": "%SRCROOT%"},
+            "region": {"startLine": 2, "endLine": 2}}}],
+    }
     first = next(r for r in run_["results"] if r["ruleId"] == ALL_PROTOCOLS)
     assert first["locations"][0]["physicalLocation"] == {
-        "artifactLocation": {"uri": "examples/web-app-stack.yaml"}, "region": {"startLine": 78}}
+        "artifactLocation": {"uri": "examples/web-app-stack.yaml", "uriBaseId": "%SRCROOT%"},
+        "region": {"startLine": 78, "endLine": 78}}
     assert first["level"] == "warning"
 
 

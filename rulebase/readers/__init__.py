@@ -42,16 +42,19 @@ def read_path(path: str, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Document | Pr
     try:
         text = decode(read_bytes(path, max_bytes))
     except ReadError as error:
-        return Problem(Location(path, error.line), error.message)
+        return _problem(error, path)
     return read_text(text, path, _SYNTAX_BY_SUFFIX.get(_suffix(path)))
 
 
 def read_text(text: str, path: str, syntax: str | None = None) -> Document | Problem:
-    """Return `text` parsed as `syntax` ("yaml", "json", or None to tell from the text), or its Problem."""
+    """Return `text` parsed as `syntax` ("yaml", "json", or None to tell from the text), or its Problem.
+
+    Empty text (blank, or YAML comments only) is a Problem of level "note": nothing to read, which a scan skips.
+    """
     if syntax not in (None, "yaml", "json"):
         raise ValueError(f"syntax must be 'yaml', 'json' or None, not {syntax!r}")
     if not text or text.isspace():
-        return Problem(Location(path), "empty file")
+        return Problem(Location(path), "empty file", "note")
     try:
         if syntax == "json":
             return _json(text, path)
@@ -67,7 +70,11 @@ def read_text(text: str, path: str, syntax: str | None = None) -> Document | Pro
                     raise json_error from None
         return _yaml(text, path)
     except ReadError as error:
-        return Problem(Location(path, error.line), error.message)
+        return _problem(error, path)
+
+
+def _problem(error: ReadError, path: str) -> Problem:
+    return Problem(Location(path, error.line), error.message, "note" if error.empty else "error")
 
 
 def kind_of(data: Any) -> Kind | None:

@@ -18,12 +18,16 @@ _BOMS = (  # UTF-32 first: its little-endian mark starts with UTF-16's
 
 
 class ReadError(Exception):
-    """An input that cannot be read: the message and, where known, its 1-based line."""
+    """An input that cannot be read: the message and, where known, its 1-based line.
 
-    def __init__(self, message: str, line: int = 0) -> None:
+    `empty` marks a file with nothing in it: a scan skips it, an example that should hold a document fails.
+    """
+
+    def __init__(self, message: str, line: int = 0, *, empty: bool = False) -> None:
         super().__init__(message)
         self.message = message
         self.line = line
+        self.empty = empty
 
 
 def read_bytes(path: str, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
@@ -63,7 +67,7 @@ def decode(data: bytes) -> str:
         raise ReadError(f"not {encoding.upper()} text (byte 0x{data[error.start]:02x}); save the file as UTF-8",
                         line) from None
     if not text or text.isspace():
-        raise ReadError("empty file")
+        raise ReadError("empty file", empty=True)
     return text
 
 

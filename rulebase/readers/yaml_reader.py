@@ -182,7 +182,7 @@ def _build(get_event: Callable[[], Any], text: str) -> tuple[Any, YamlLines]:
             continue
         elif kind is StreamEndEvent:
             if root is _NO_KEY:
-                raise ReadError("empty file (no YAML document)")
+                raise ReadError("empty file (no YAML document)", empty=True)
             return root, YamlLines(root, spans)
         else:  # stream start, document end
             continue
