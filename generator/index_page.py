@@ -104,16 +104,21 @@ def table_html(rules: list[Rule], lang: str) -> str:
     )
 
 
+def row_text(rule: Rule, lang: str) -> str:
+    """Return the folded text the index's free-text filter searches in a rule's row."""
+    return fold(" ".join([
+        rule.id, rule.title(lang), rule.title("en"), rule.summary(lang), rule.category, rule.service,
+        *rule.resource_types, *rule.legacy_ids,
+        *(f"{name} {framework_name(name)} {' '.join(ids)}" for name, ids in rule.frameworks.items()),
+    ]))
+
+
 def row_html(rule: Rule, lang: str) -> str:
     """Return one rule's row of the index table."""
     values = filter_values(rule)
     attrs = " ".join(f'data-{name}="{escape(" ".join(v) if name == "frameworks" else v[0])}"'
                      for name, v in values.items())
-    text = fold(" ".join([
-        rule.id, rule.title(lang), rule.title("en"), rule.summary(lang), rule.category, rule.service,
-        *rule.resource_types, *rule.legacy_ids,
-        *(f"{name} {framework_name(name)} {' '.join(ids)}" for name, ids in rule.frameworks.items()),
-    ]))
+    text = row_text(rule, lang)
     frameworks = "<br>".join(
         f'{escape(framework_name(name))} <span class="rb-controls">{escape(", ".join(ids))}</span>'
         for name, ids in rule.frameworks.items()

@@ -23,6 +23,11 @@ from urllib.parse import unquote, urljoin, urlsplit
 ROOT = Path(__file__).resolve().parent.parent
 RULES = ROOT / "rules"
 SCREENSHOTS = ROOT / "build" / "screenshots"
+HOSTILE_RULES = ROOT / "tests" / "fixtures" / "hostile-catalog"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  # Only the local site: Material's requests for the GitHub repository's facts fail at once.
+                  "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"]
 
 
 @dataclass(frozen=True)
@@ -52,6 +57,14 @@ def built_site() -> Build:
     folder = Path(tempfile.mkdtemp(prefix="rulebase-site-"))
     atexit.register(shutil.rmtree, folder, ignore_errors=True)
     return run_build(folder / "site")
+
+
+@functools.cache
+def hostile_site() -> Build:
+    """Return the session's build of the hostile catalog (tests/fixtures/hostile-catalog) with the real docs/."""
+    folder = Path(tempfile.mkdtemp(prefix="rulebase-hostile-"))
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    return run_build(folder / "site", "--rules-dir", str(HOSTILE_RULES))
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):

@@ -188,6 +188,7 @@ def partial_site(tmp_path_factory: pytest.TempPathFactory) -> tuple[Catalog, Pat
     rules = root / "rules"
     (rules / DEFAULT_SG).mkdir(parents=True)
     shutil.copy(RULES / DEFAULT_SG / "en.md", rules / DEFAULT_SG / "en.md")
+    shutil.copy(RULES / DEFAULT_SG / "check.py", rules / DEFAULT_SG / "check.py")
     changed = "aws-ec2-security-group-egress-all-ports"
     shutil.copytree(RULES / changed, rules / changed)
     en = rules / changed / "en.md"
