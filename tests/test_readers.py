@@ -86,6 +86,11 @@ def test_a_stream_of_several_documents_is_an_error_naming_the_second() -> None:
     assert document == Problem(Location("t", 2), "more than one YAML document: a template is one document")
 
 
+def test_a_stream_of_several_documents_that_is_not_a_template_is_skipped() -> None:
+    document = read_text("apiVersion: v1\nkind: Service\n---\napiVersion: v1\nkind: Pod\n", "k8s.yaml", "yaml")
+    assert isinstance(document, Document) and document.kind is None
+
+
 # --- lines ------------------------------------------------------------------------------------------------
 
 YAML_TEMPLATE = """\

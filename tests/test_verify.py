@@ -9,11 +9,13 @@ from pathlib import Path
 
 import pytest
 
+from rulebase.catalog import load_catalog
 from rulebase.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
 PORT_RANGE = "cloudformation-aws-security-group-egress-with-port-range"
 DEFAULT_SG = "aws-ec2-default-security-group-restricts-all-traffic"
+FLOW_LOGS = "aws-ec2-vpc-flow-logs-disabled"
 
 
 @pytest.fixture()
@@ -50,7 +52,8 @@ def failures(lines: list[str]) -> list[str]:
 def test_real_catalog_passes(rules: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, lines = verify(capsys, "--strict")
     assert failures(lines) == []
-    assert re.fullmatch(r"(\d+) examples in 4 rules × 3 languages: \1 passed, 0 failed", lines[-1])
+    count = len(load_catalog(rules))
+    assert re.fullmatch(rf"(\d+) examples in {count} rules × 3 languages: \1 passed, 0 failed", lines[-1])
     assert code == 0
 
 
@@ -150,7 +153,7 @@ def test_example_that_is_not_an_input_fails(rules: Path, capsys: pytest.CaptureF
     fence = fences(page, "compliant")[1]
     lines = page.read_text(encoding="utf-8").splitlines()
     close = next(i for i in range(fence, len(lines)) if lines[i] == "```")
-    lines[fence:close] = ['{"Reservations": []}']
+    lines[fence:close] = ['{"Items": []}']
     page.write_text("\n".join(lines) + "\n", encoding="utf-8")
     code, out = verify(capsys)
     assert code == 1
@@ -171,3 +174,30 @@ def test_rule_without_check_and_check_without_rule(rules: Path, capsys: pytest.C
 def test_missing_folder_is_one_line(rules: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["verify", "no-such-rules"]) == 2
     assert capsys.readouterr().err == "rulebase: no such folder: no-such-rules\n"
+
+
+def test_a_posture_example_missing_an_output_its_rule_needs_cannot_be_judged(
+        rules: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    page = rules / FLOW_LOGS / "en.md"
+    fence = fences(page, "compliant")[0]
+    lines = page.read_text(encoding="utf-8").splitlines()
+    close = next(i for i in range(fence, len(lines)) if lines[i] == "```")
+    lines[fence:close] = ['{"Vpcs": [{"VpcId": "vpc-0123456789abcdef0", "State": "available"}]}']
+    page.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    code, out = verify(capsys)
+    assert code == 1
+    assert f"rules/{FLOW_LOGS}/en.md:{fence}: compliant example 1 cannot be judged: {FLOW_LOGS} not evaluated: " \
+           "no describe-flow-logs output" in failures(out)
+
+
+def test_findings_of_other_rules_carry_the_markdown_file_line(rules: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["verify", "rules", "--no-cfn-lint", "--format", "json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    page = rules / DEFAULT_SG / "en.md"
+    text = page.read_text(encoding="utf-8").splitlines()
+    others = [(example, finding) for example in report["examples"] for finding in example["other_findings"]
+              if example["file"] == str(page)]
+    assert others
+    for example, finding in others:
+        assert finding["file"] == str(page) and finding["line"] > example["line"]
+        assert text[finding["line"] - 1].strip()  # a line of the example's code, not of the front-matter

@@ -16,7 +16,7 @@ from typing import Any, Literal
 from rulebase.model import Location, Problem
 from rulebase.readers.json_reader import JsonLines, read_json
 from rulebase.readers.text import DEFAULT_MAX_BYTES, ReadError, decode, read_bytes
-from rulebase.readers.yaml_reader import YamlLines, read_yaml
+from rulebase.readers.yaml_reader import MoreDocuments, YamlLines, read_yaml
 
 __all__ = ["DEFAULT_MAX_BYTES", "Document", "read_path", "read_text", "kind_of"]
 
@@ -92,7 +92,12 @@ def _json(text: str, path: str) -> Document:
 
 
 def _yaml(text: str, path: str) -> Document:
-    data, lines = read_yaml(text)
+    try:
+        data, lines = read_yaml(text)
+    except MoreDocuments as more:
+        if kind_of(more.first) is not None:
+            raise  # a template or account data followed by more: which document counts would be a guess
+        return Document(path, "yaml", more.first, more.lines, None)  # Kubernetes manifests and the like: skipped
     return Document(path, "yaml", data, lines, kind_of(data))
 
 

@@ -89,8 +89,17 @@ class YamlLines:
         return span[0]
 
 
+class MoreDocuments(ReadError):
+    """The stream holds a second document; the first one's tree comes along, to tell what the file is."""
+
+    def __init__(self, first: Any, lines: YamlLines, line: int) -> None:
+        super().__init__("more than one YAML document: a template is one document", line)
+        self.first = first
+        self.lines = lines
+
+
 def read_yaml(text: str) -> tuple[Any, YamlLines]:
-    """Return the document's tree and its lines; a stream of more than one document is a ReadError."""
+    """Return the document's tree and its lines; a stream of more than one document raises MoreDocuments."""
     try:
         return _build(_parser(text), text)
     except yaml.MarkedYAMLError as error:
@@ -178,7 +187,7 @@ def _build(get_event: Callable[[], Any], text: str) -> tuple[Any, YamlLines]:
         elif kind is DocumentStartEvent:
             documents += 1
             if documents > 1:  # CloudFormation reads one document; which one a tool judges would be a guess
-                raise ReadError("more than one YAML document: a template is one document", event.start_mark.line + 1)
+                raise MoreDocuments(root, YamlLines(root, spans), event.start_mark.line + 1)
             continue
         elif kind is StreamEndEvent:
             if root is _NO_KEY:
