@@ -99,7 +99,7 @@ def test_two_megabytes_of_nested_brackets_end_quickly_in_bounded_memory(tmp_path
     path = tmp_path / "brackets.yaml"  # generated: too big to keep in the repository
     path.write_text("[" + ",".join([unit] * (1_990_000 // (len(unit) + 1))) + "]\n", encoding="utf-8")
     tracemalloc.start()
-    started = time.perf_counter()
+    started = time.process_time()  # CPU time: a busy machine does not fail the test, an unbounded parse does
     try:
         result = scan([str(path)])
         _, peak = tracemalloc.get_traced_memory()
@@ -108,7 +108,7 @@ def test_two_megabytes_of_nested_brackets_end_quickly_in_bounded_memory(tmp_path
     limit = f"{len(path.read_text(encoding='utf-8')) // 20:,}"
     assert [p.format() for p in result.problems] == [
         f"{path}:1: more than {limit} mappings and sequences for {path.stat().st_size:,} characters"]
-    assert time.perf_counter() - started < 10  # about 0.5 s without tracing
+    assert time.process_time() - started < 20  # about 0.5 s without tracing
     assert peak < 150_000_000, f"peaked at {peak / 1e6:.0f} MB"
 
 
