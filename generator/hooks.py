@@ -21,6 +21,7 @@ from mkdocs.structure.pages import Page
 from rulebase.catalog import Catalog
 
 from generator import site
+from generator.groups import NAV_RULES_MAX, neighbours, rule_groups
 from generator.index_page import INDEX_URI
 from generator.redirects import redirect_map, redirect_problems
 from generator.rule_page import rule_file_path, rule_uri
@@ -47,8 +48,11 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     with site.stopwatch():
         lang = config.theme["language"]
         catalog = _catalog(config)
+        groups = rule_groups(catalog, lang)
+        with_rules = len(catalog) <= NAV_RULES_MAX
         for uri, content in site.generated_pages(catalog, lang).items():
-            inclusion = InclusionLevel.INCLUDED if uri == INDEX_URI else InclusionLevel.NOT_IN_NAV
+            in_nav = with_rules or not uri.startswith("rules/") or uri == INDEX_URI
+            inclusion = InclusionLevel.INCLUDED if in_nav else InclusionLevel.NOT_IN_NAV
             files.append(File.generated(config, uri, content=content, inclusion=inclusion))
         for rule in catalog:  # Material's edit and view buttons open the rule file
             files.get_file_from_path(rule_uri(rule.id)).edit_uri = "../../" + rule_file_path(rule, lang, catalog.root)
@@ -58,8 +62,22 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
             files.append(File.generated(config, uri, abs_src_path=str(path)))
         _refuse(redirect_problems(catalog, [f.dest_uri for f in files.documentation_pages()]))
         guides = [f.src_uri for f in files.documentation_pages() if f.src_uri.startswith("guides/")]
-        config["nav"] = site.site_nav(lang, guides)
+        config["nav"] = site.site_nav(lang, guides, groups, with_rules=with_rules)
     return files
+
+
+def on_nav(nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
+    """Previous and next stay within a rule's group; a rule page outside the nav still belongs to its group's
+    section (breadcrumbs, the current tab)."""
+    with site.stopwatch():
+        catalog = _catalog(config)
+        pages = {file.src_uri: file.page for file in files.documentation_pages()}
+        for uri, (group, before, after) in neighbours(rule_groups(catalog, config.theme["language"])).items():
+            page = pages[uri]
+            page.previous_page, page.next_page = pages[before], pages[after] if after else None
+            if page.parent is None:
+                page.parent = pages[group].parent  # the group's section
+    return nav
 
 
 def _refuse(problems: list) -> None:

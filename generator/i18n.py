@@ -49,6 +49,10 @@ LABELS: dict[str, dict[str, str]] = {
         "kind.iac": "IaC (templates)",
         "kind.posture": "Posture (account data)",
         "platform.cloudformation": "CloudFormation",
+        "group.cloudformation-iac": "CloudFormation (IaC)",
+        "group.aws-posture": "AWS account (posture)",
+        "group_intro": "{count} rules of this kind. Every rule, with filters:",
+        "catalog_nav": "Catalog",
         "platform.aws": "AWS",
     },
     "fr": {
@@ -95,6 +99,10 @@ LABELS: dict[str, dict[str, str]] = {
         "kind.iac": "IaC (modèles)",
         "kind.posture": "Posture (données du compte)",
         "platform.cloudformation": "CloudFormation",
+        "group.cloudformation-iac": "CloudFormation (IaC)",
+        "group.aws-posture": "Compte AWS (posture)",
+        "group_intro": "{count} règles de ce type. Toutes les règles, avec des filtres :",
+        "catalog_nav": "Catalogue",
         "platform.aws": "AWS",
     },
     "ja": {
@@ -139,6 +147,10 @@ LABELS: dict[str, dict[str, str]] = {
         "kind.iac": "IaC (テンプレート)",
         "kind.posture": "ポスチャ (アカウントのデータ)",
         "platform.cloudformation": "CloudFormation",
+        "group.cloudformation-iac": "CloudFormation (IaC)",
+        "group.aws-posture": "AWS アカウント (ポスチャ)",
+        "group_intro": "この種類のルールは {count} 件です。すべてのルールをフィルター付きで見る:",
+        "catalog_nav": "カタログ",
         "platform.aws": "AWS",
     },
 }
@@ -170,6 +182,11 @@ assert set(LABELS) == set(LANGUAGES) and all(LABELS[lang].keys() == LABELS["en"]
 def label(lang: str, key: str) -> str:
     """Return the site's word for `key` in `lang` (English when the language is unknown)."""
     return LABELS.get(lang, LABELS["en"])[key]
+
+
+def optional_label(lang: str, key: str) -> str | None:
+    """Return the site's word for `key` in `lang`, or None when it has none."""
+    return LABELS.get(lang, LABELS["en"]).get(key)
 
 
 def value_label(lang: str, field: str, value: str) -> str:

@@ -12,6 +12,7 @@ from typing import Iterator
 from rulebase.catalog import Catalog, load_catalog
 from rulebase.export import export_csv, export_json
 
+from generator.groups import Group, group_markdown, rule_groups
 from generator.i18n import label
 from generator.index_page import DOWNLOADS, INDEX_URI, index_markdown
 from generator.redirects import dest_path
@@ -53,16 +54,20 @@ def generator_seconds() -> float:
 
 
 def generated_pages(rules: Catalog, lang: str) -> dict[str, str]:
-    """Return the Markdown pages generated for `lang`, by docs-relative path: the index and one page per rule."""
+    """Return the Markdown pages generated for `lang`, by docs-relative path: the index, the group pages and one
+    page per rule."""
     pages = {INDEX_URI: index_markdown(rules, lang)}
+    pages.update((group.uri, group_markdown(group, lang)) for group in rule_groups(rules, lang))
     for rule in rules:
         pages[rule_uri(rule.id)] = rule_markdown(rule, lang, file_path=rule_file_path(rule, lang, rules.root))
     return pages
 
 
 def page_paths(rules: Catalog) -> list[str]:
-    """Return the files the generated pages become in every language (`rules/index.html`, `rules/<id>/index.html`)."""
-    return [dest_path(uri) for uri in (INDEX_URI, *(rule_uri(rule.id) for rule in rules))]
+    """Return the files the generated pages become in every language (`rules/index.html`, `rules/<id>/index.html`,
+    the group pages)."""
+    groups = [group.uri for group in rule_groups(rules, "en")]
+    return [dest_path(uri) for uri in (INDEX_URI, *groups, *(rule_uri(rule.id) for rule in rules))]
 
 
 def downloads(rules: Catalog) -> dict[str, str]:
@@ -75,12 +80,15 @@ def assets() -> dict[str, Path]:
     return {f"{ASSETS_URI}/{path.name}": path for path in sorted(ASSETS_DIR.iterdir()) if path.is_file()}
 
 
-def site_nav(lang: str, guides: list[str]) -> list[object]:
-    """Return the nav: home, the catalog index (rule pages stay out of it), the guides, contributing, performance.
+def site_nav(lang: str, guides: list[str], groups: list[Group], *, with_rules: bool) -> list[object]:
+    """Return the nav: home, the rules (the catalog index, then one section per group: its page, then its rules
+    when `with_rules`), the guides, contributing, performance.
 
     Entries without a title take the page's own, so the nav is in the page's language.
     """
-    nav: list[object] = ["index.md", {label(lang, "rules"): INDEX_URI}]
+    sections: list[object] = [{group.title: [group.uri, *([rule_uri(r.id) for r in group.rules] if with_rules else [])]}
+                              for group in groups]
+    nav: list[object] = ["index.md", {label(lang, "rules"): [INDEX_URI, *sections]}]
     if guides:
         nav.append({label(lang, "guides"): sorted(guides)})
     nav += ["contributing.md", "performance.md"]

@@ -12,6 +12,7 @@ from typing import Iterator
 import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
+from generator.groups import rule_groups
 from generator.index_page import row_text
 from rulebase.catalog import load_catalog
 from rulebase.model import LANGUAGES
@@ -163,3 +164,48 @@ def test_screenshots_of_a_rule_page_and_the_index(page: Page, base_url: str, lan
     expect(page.locator(".rb-index tbody tr")).to_have_count(len(CATALOG))
     page.screenshot(path=SCREENSHOTS / f"index-{lang}.png", full_page=True)
     assert (SCREENSHOTS / f"rule-{lang}.png").stat().st_size > 10_000
+
+
+@pytest.fixture
+def phone(browser: Browser) -> Iterator[Page]:
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True,
+                                  device_scale_factor=2)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    yield page
+    context.close()
+    assert errors == []
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_phone_drawer_lists_the_rules_of_the_current_group(phone: Page, base_url: str, lang: str) -> None:
+    rule = CATALOG[DEFAULT_SG]
+    group = next(g for g in rule_groups(CATALOG, lang) if rule in g.rules)
+    phone.goto(f"{base_url}/{lang}/rules/{DEFAULT_SG}/")
+    phone.locator("label.md-header__button[for=__drawer]").click()
+    drawer = phone.locator(".md-sidebar--primary")
+    expect(drawer).to_be_visible()
+    current = drawer.locator(".md-nav__link--active", has_text=rule.title(lang)).first
+    expect(current).to_be_visible()
+    for other in group.rules:  # the drawer opens at the current group: its rules are listed, linked
+        if other.id != DEFAULT_SG:
+            expect(drawer.locator(f'a.md-nav__link[href$="/{other.id}/"]:visible')).to_have_count(1)
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    phone.screenshot(path=SCREENSHOTS / f"phone-drawer-{lang}.png")
+    drawer.locator(f'a.md-nav__link[href$="/{group.rules[0].id}/"]:visible').click()
+    expect(phone.locator("h1")).to_contain_text(group.rules[0].title(lang))
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_breadcrumbs_and_footer_move_within_the_group(page: Page, base_url: str, lang: str) -> None:
+    group = rule_groups(CATALOG, lang)[0]
+    first, second = group.rules[0], group.rules[1]
+    page.goto(f"{base_url}/{lang}/rules/{first.id}/")
+    expect(page.locator(".md-tabs__item--active")).to_have_count(1)
+    expect(page.locator(".md-path__item").last).to_have_text(group.title)
+    page.locator("a.md-footer__link--next").click()
+    expect(page).to_have_url(f"{base_url}/{lang}/rules/{second.id}/")
+    page.locator(".md-path__item a").last.click()
+    expect(page).to_have_url(f"{base_url}/{lang}/catalog/{group.key}/")
+    expect(page.locator(".rb-group li")).to_have_count(len(group.rules))

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from generator.groups import rule_groups
 from generator.i18n import LABELS
 from rulebase.catalog import Catalog, load_catalog
 from rulebase.export import export_csv, export_json
@@ -59,6 +60,31 @@ def test_every_rule_has_a_page_in_every_language(site: Path, rule_id: str, lang:
         assert f'<h2 id="{section.anchor}">' in html
     assert f'href="https://github.com/rulebase/rulebase/blob/main/rules/{rule_id}/{lang}.md"' in html
     assert f'href="https://github.com/rulebase/rulebase/edit/main/rules/{rule_id}/{lang}.md"' in html
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_rule_pages_are_in_the_nav_by_group_with_breadcrumbs_tab_and_neighbours(site: Path, lang: str) -> None:
+    groups = rule_groups(CATALOG, lang)
+    for group in groups:
+        group_url = "/" + lang + "/" + group.uri.removesuffix("index.md")
+        for n, rule in enumerate(group.rules):
+            url = f"/{lang}/rules/{rule.id}/"
+            html = read(site, url)
+            nav = html[html.index('<nav class="md-nav md-nav--primary'):html.index('<div class="md-content"')]
+            assert {resolve(site, url, link) for link in links(nav)} >= {
+                site / lang / "rules" / other.id / "index.html" for other in CATALOG}  # the drawer lists them
+            path = html[html.index('<nav class="md-path"'):html.index("</nav>", html.index('<nav class="md-path"'))]
+            assert [resolve(site, url, link) for link in links(path)] == [
+                site / lang / "index.html", site / lang / "rules" / "index.html", site / group_url.strip("/") / "index.html"]
+            active = re.search(r'<li class="md-tabs__item md-tabs__item--active">\s*<a href="([^"]+)"', html)
+            assert active and resolve(site, url, active[1]) == site / lang / "rules" / "index.html"
+            footer = dict(re.findall(r'<a href="([^"]+)" class="md-footer__link md-footer__link--(prev|next)"', html))
+            footer = {kind: resolve(site, url, href) for href, kind in footer.items()}
+            before = group.rules[n - 1].id if n else None
+            assert footer.get("prev") == (site / lang / "rules" / before / "index.html" if before
+                                          else site / group_url.strip("/") / "index.html")
+            after = group.rules[n + 1].id if n + 1 < len(group.rules) else None
+            assert footer.get("next") == (site / lang / "rules" / after / "index.html" if after else None)
 
 
 @pytest.mark.parametrize(("url", "rule_id", "lang"), REDIRECTS)

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from generator.build import Options, build_environment
+from generator.groups import NAV_RULES_MAX, group_markdown, neighbours, rule_groups
 from generator.i18n import LABELS, framework_name
 from generator.index_page import fold, index_markdown
 from generator.redirects import dest_path, redirect_map, redirect_problems
@@ -202,17 +203,60 @@ def test_redirect_outside_the_site_or_onto_a_page_is_refused_at_its_line(catalog
     assert redirect_problems(catalog, pages) == []
 
 
-def test_generated_pages_are_the_index_and_one_page_per_rule(catalog: Catalog) -> None:
+def test_generated_pages_are_the_index_the_groups_and_one_page_per_rule(catalog: Catalog) -> None:
     pages = generated_pages(catalog, "ja")
-    assert sorted(pages) == sorted(["rules/index.md", *(f"rules/{rule.id}.md" for rule in catalog)])
+    rules = [f"rules/{rule.id}.md" for rule in catalog]
+    groups = sorted({f"catalog/{rule.platform}-{rule.kind}/index.md" for rule in catalog})
+    assert sorted(p for p in pages if not p.startswith("frameworks/")) == sorted(["rules/index.md", *groups, *rules])
 
 
-def test_nav_is_localised_and_keeps_rule_pages_out() -> None:
-    assert site_nav("fr", ["guides/b.md", "guides/a.md"]) == [
-        "index.md", {"Règles": "rules/index.md"}, {"Guides": ["guides/a.md", "guides/b.md"]}, "contributing.md",
-        "performance.md",
+def test_groups_are_kind_and_platform_with_rules_by_title(catalog: Catalog) -> None:
+    groups = rule_groups(catalog, "fr")
+    assert [(g.key, g.title, g.uri) for g in groups] == [
+        ("cloudformation-iac", "CloudFormation (IaC)", "catalog/cloudformation-iac/index.md"),
+        ("aws-posture", "Compte AWS (posture)", "catalog/aws-posture/index.md"),
     ]
-    assert site_nav("ja", []) == ["index.md", {"ルール": "rules/index.md"}, "contributing.md", "performance.md"]
+    assert sorted(r.id for g in groups for r in g.rules) == sorted(catalog.ids)
+    for group in groups:
+        assert {(r.kind, r.platform) for r in group.rules} == {(group.rules[0].kind, group.rules[0].platform)}
+        titles = [fold(r.title("fr")) for r in group.rules]
+        assert titles == sorted(titles)
+
+
+def test_previous_and_next_stay_within_a_group(catalog: Catalog) -> None:
+    groups = rule_groups(catalog, "en")
+    around = neighbours(groups)
+    assert len(around) == len(catalog)
+    for group in groups:
+        uris = [f"rules/{r.id}.md" for r in group.rules]
+        assert around[uris[0]] == (group.uri, group.uri, uris[1])
+        assert around[uris[-1]] == (group.uri, uris[-2], None)
+        for before, uri, after in zip(uris, uris[1:], uris[2:]):
+            assert around[uri] == (group.uri, before, after)
+
+
+def test_group_page_lists_its_rules_in_order_with_escaped_titles(catalog: Catalog) -> None:
+    group = rule_groups(catalog, "ja")[1]
+    markdown = group_markdown(group, "ja")
+    assert re.findall(r'<li><a href="../../rules/([^/]+)/">', markdown) == [r.id for r in group.rules]
+    assert f"# {group.title}" in markdown
+    hostile = rule_groups(load_catalog(ROOT / "tests" / "fixtures" / "hostile-catalog"), "en")[0]
+    assert "<script>" not in group_markdown(hostile, "en") and "&lt;script&gt;" in group_markdown(hostile, "en")
+
+
+def test_nav_is_localised_and_groups_the_rules(catalog: Catalog) -> None:
+    groups = rule_groups(catalog, "fr")
+    sections = [{g.title: [g.uri, *(f"rules/{r.id}.md" for r in g.rules)]} for g in groups]
+    assert site_nav("fr", ["guides/b.md", "guides/a.md"], groups, with_rules=True) == [
+        "index.md", {"Règles": ["rules/index.md", *sections]}, {"Guides": ["guides/a.md", "guides/b.md"]},
+        "contributing.md", "performance.md",
+    ]
+    # a large catalog: the group pages only, each listing its rules (the nav's size stays small)
+    assert site_nav("ja", [], rule_groups(catalog, "ja"), with_rules=False) == [
+        "index.md", {"ルール": ["rules/index.md", *({g.title: [g.uri]} for g in rule_groups(catalog, "ja"))]},
+        "contributing.md", "performance.md",
+    ]
+    assert len(catalog) <= NAV_RULES_MAX  # the real catalog has every rule in its nav
 
 
 def test_search_reads_the_words_of_a_page_not_its_examples() -> None:
