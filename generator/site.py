@@ -82,7 +82,7 @@ def assets() -> dict[str, Path]:
 
 def site_nav(lang: str, guides: list[str], groups: list[Group], *, with_rules: bool) -> list[object]:
     """Return the nav: home, the rules (the catalog index, then one section per group: its page, then its rules
-    when `with_rules`), the guides, contributing, performance.
+    when `with_rules`), the guides, CI, contributing, performance.
 
     Entries without a title take the page's own, so the nav is in the page's language.
     """
@@ -91,7 +91,7 @@ def site_nav(lang: str, guides: list[str], groups: list[Group], *, with_rules: b
     nav: list[object] = ["index.md", {label(lang, "rules"): [INDEX_URI, *sections]}]
     if guides:
         nav.append({label(lang, "guides"): sorted(guides)})
-    nav += ["contributing.md", "performance.md"]
+    nav += ["ci.md", "contributing.md", "performance.md"]
     return nav
 
 

@@ -249,12 +249,12 @@ def test_nav_is_localised_and_groups_the_rules(catalog: Catalog) -> None:
     sections = [{g.title: [g.uri, *(f"rules/{r.id}.md" for r in g.rules)]} for g in groups]
     assert site_nav("fr", ["guides/b.md", "guides/a.md"], groups, with_rules=True) == [
         "index.md", {"Règles": ["rules/index.md", *sections]}, {"Guides": ["guides/a.md", "guides/b.md"]},
-        "contributing.md", "performance.md",
+        "ci.md", "contributing.md", "performance.md",
     ]
     # a large catalog: the group pages only, each listing its rules (the nav's size stays small)
     assert site_nav("ja", [], rule_groups(catalog, "ja"), with_rules=False) == [
         "index.md", {"ルール": ["rules/index.md", *({g.title: [g.uri]} for g in rule_groups(catalog, "ja"))]},
-        "contributing.md", "performance.md",
+        "ci.md", "contributing.md", "performance.md",
     ]
     assert len(catalog) <= NAV_RULES_MAX  # the real catalog has every rule in its nav
 
