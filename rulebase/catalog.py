@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any, Iterator, Mapping
 
 from rulebase.discovery import CHECK_FILE, Check, discover_checks
-from rulebase.model import LANGUAGES, SECTION_ORDER, SECTIONS, Location, Page, Problem, Rule, Section
+from rulebase.model import LANGUAGES, SECTION_ORDER, SECTIONS, SEVERITIES, Location, Page, Problem, Rule, Section
 from rulebase.vocabulary import VOCABULARY_FILE, Vocabulary, read_vocabulary
 
 TRANSLATED_FIELDS = ("title", "summary", "source_digest")
@@ -62,6 +62,33 @@ class Catalog:
     def ids(self) -> tuple[str, ...]:
         """Return the rule ids, sorted."""
         return tuple(self._rules)
+
+    def select(self, *, severity: str | None = None, kind: str | None = None, framework: str | None = None,
+               control: str | None = None) -> list[Rule]:
+        """Return the rules that match every criterion given, sorted by id.
+
+        `severity` is a minimum: "high" selects high and critical rules (as `rulebase scan --fail-on`). `kind`
+        ("iac" or "posture") and `framework` (a vocabulary key, e.g. "cis-aws-foundations-v3.0.0") match exactly.
+        `control` is a control id of `framework`, or of any framework when `framework` is not given.
+        """
+        if severity is not None and severity not in SEVERITIES:
+            raise ValueError(f"unknown severity {severity!r}: one of {', '.join(SEVERITIES)}")
+        lowest = SEVERITIES.index(severity) if severity is not None else 0
+        selected = []
+        for rule in self:
+            if severity is not None and (rule.severity not in SEVERITIES or SEVERITIES.index(rule.severity) < lowest):
+                continue
+            if kind is not None and rule.kind != kind:
+                continue
+            if framework is not None and framework not in rule.frameworks:
+                continue
+            if control is not None:
+                controls = rule.frameworks.get(framework, ()) if framework is not None else [
+                    c for ids in rule.frameworks.values() for c in ids]
+                if control not in controls:
+                    continue
+            selected.append(rule)
+        return selected
 
     def __repr__(self) -> str:
         return f"<Catalog {len(self)} rules from {self.root}>"
@@ -343,6 +370,19 @@ def load_schema(name: str) -> dict[str, Any]:
     """Return one of the JSON Schemas shipped in `rulebase/schema/`."""
     schema: dict[str, Any] = json.loads((Path(__file__).parent / "schema" / name).read_text(encoding="utf-8"))
     return schema
+
+
+SCHEMAS = ("rule", "translation", "catalog")  # rulebase/schema/<name>.schema.json
+
+
+def schema(name: str) -> dict[str, Any]:
+    """Return a copy of a JSON Schema shipped with the package: "rule" (en.md's front-matter), "translation"
+    (fr.md's, ja.md's) or "catalog" (what `rulebase export --format json` prints)."""
+    import copy
+
+    if name not in SCHEMAS:
+        raise ValueError(f"unknown schema {name!r}: one of {', '.join(SCHEMAS)}")
+    return copy.deepcopy(load_schema(f"{name}.schema.json"))
 
 
 @lru_cache(maxsize=None)

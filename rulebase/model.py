@@ -253,4 +253,5 @@ class Rule:
             "references": list(self.references),
             "languages": list(self.languages),
             "translations": {lang: self.translation_status(lang) for lang in LANGUAGES},
+            "url": {lang: self.url(lang) for lang in LANGUAGES},  # every language has a page (a fallback at worst)
         }
