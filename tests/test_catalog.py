@@ -11,7 +11,7 @@ import pytest
 from jsonschema import Draft202012Validator
 
 import rulebase
-from rulebase.catalog import CatalogError, load_catalog, load_schema, read_catalog
+from rulebase.catalog import Catalog, CatalogError, load_catalog, load_schema, read_catalog
 from rulebase.model import LANGUAGES, SECTIONS
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -143,3 +143,34 @@ def test_wheel_ships_the_whole_catalog(tmp_path: Path) -> None:
     shipped = load_catalog()
     languages = sum(len(rule.languages) for rule in shipped)
     assert out.stdout.strip() == f"True {len(shipped)} {languages} {expected_title}"
+    _assert_wheel_contents(wheel, shipped)
+
+
+def _assert_wheel_contents(wheel: Path, shipped: Catalog) -> None:
+    """The wheel's metadata names every extra of pyproject.toml with its pins, and every file a tool needs ships."""
+    import tomllib
+    import zipfile
+    from email.parser import Parser
+
+    with zipfile.ZipFile(wheel) as archive:
+        names = set(archive.namelist())
+        metadata_name = next(n for n in names if n.endswith(".dist-info/METADATA"))
+        metadata = Parser().parsestr(archive.read(metadata_name).decode("utf-8"))
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    assert metadata["Version"] == rulebase.__version__
+    assert sorted(metadata.get_all("Provides-Extra")) == sorted(project["optional-dependencies"])
+    requires = [r.replace(" ", "") for r in metadata.get_all("Requires-Dist")]
+    for extra, pins in project["optional-dependencies"].items():
+        for pin in pins:
+            assert f'{pin};extra=="{extra}"'.replace(" ", "") in requires, (extra, pin)
+    for pin in project["dependencies"]:
+        assert pin.replace(" ", "") in requires
+    rules_root = shipped.root
+    checks = {f"rulebase/_rules/{Path(check.path).resolve().relative_to(rules_root.resolve()).as_posix()}"
+              for check in shipped.checks.values()}
+    assert len(checks) == len(shipped) and checks <= names, sorted(checks - names)
+    pages = {f"rulebase/_rules/{Path(page.path).resolve().relative_to(rules_root.resolve()).as_posix()}"
+             for rule in shipped for page in rule.pages.values()}
+    assert pages <= names, sorted(pages - names)
+    assert {"rulebase/_rules/vocabulary.yaml", "rulebase/py.typed", "rulebase/schema/rule.schema.json",
+            "rulebase/schema/translation.schema.json", "rulebase/schema/catalog.schema.json"} <= names
