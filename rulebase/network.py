@@ -8,13 +8,13 @@ normalised (see `rulebase.values`), and the `IpPermissions` of `describe-securit
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Iterator, Literal, NamedTuple
+from typing import TYPE_CHECKING, Any, Iterator, Literal, Mapping, NamedTuple, Sequence
 
 from rulebase.model import Location
 from rulebase.template import Branch, Key, Source, Template
 from rulebase.values import (
-    LOOPBACK_IPV4, LOOPBACK_IPV6, MISSING, UNKNOWN, Unset, cidr, is_anywhere, port_number, protocol_number, reaches_port,
-    text,
+    LOOPBACK_IPV4, LOOPBACK_IPV6, MISSING, UNKNOWN, Unset, cidr, is_anywhere, port_number, protocol_number, reached_ports,
+    reaches_port, text,
 )
 
 if TYPE_CHECKING:
@@ -147,6 +147,7 @@ class Permission(NamedTuple):
     ipv4_ranges: tuple[str | Unset, ...]
     ipv6_ranges: tuple[str | Unset, ...]
     other_peers: int  # prefix lists and security groups
+    anywhere_blocks: tuple[str, ...]  # see `anywhere`: several checks ask, so it is found once
 
     def location(self, key: str | None = None) -> Location:
         """Return the location of the permission's first line, or of its `key` line."""
@@ -156,10 +157,13 @@ class Permission(NamedTuple):
         """Return whether the permission lets traffic through to `port`."""
         return reaches_port(self.protocol, self.from_port, self.to_port, port)
 
+    def reached(self, ports: Sequence[int]) -> tuple[int, ...]:
+        """Return the ports of `ports` the permission lets traffic through to, in their order."""
+        return reached_ports(self.protocol, self.from_port, self.to_port, ports)
+
     def anywhere(self) -> tuple[str, ...]:
         """Return the CIDR blocks with prefix length 0 the permission includes, IPv4 first."""
-        return tuple(block for block in (*self.ipv4_ranges, *self.ipv6_ranges)
-                     if type(block) is str and is_anywhere(block))
+        return self.anywhere_blocks
 
     def anywhere_location(self) -> Location:
         """Return the line of the first CIDR with prefix length 0 (IPv4 first), or the permission's first line."""
@@ -187,37 +191,57 @@ def security_groups(snapshot: Snapshot) -> tuple[SecurityGroup, ...]:
     """Return the snapshot's security groups with their permissions (made once per snapshot: several checks read them)."""
     groups: tuple[SecurityGroup, ...] | None = snapshot.shared.get("security_groups")
     if groups is None:
+        blocks: dict[str, tuple[str | Unset, str | None]] = {}  # an account repeats a few CIDR blocks: each read once
         groups = snapshot.shared["security_groups"] = tuple(
-            SecurityGroup(item, permissions(item, "IpPermissions"), permissions(item, "IpPermissionsEgress"))
+            SecurityGroup(item, permissions(item, "IpPermissions", blocks), permissions(item, "IpPermissionsEgress", blocks))
             for item in snapshot.items("describe-security-groups"))
     return groups
 
 
-def permissions(group: Item, key: Literal["IpPermissions", "IpPermissionsEgress"]) -> tuple[Permission, ...]:
-    """Return the inbound (`IpPermissions`) or outbound (`IpPermissionsEgress`) permissions of a group."""
-    return tuple(
-        Permission(
-            source=group.source,
-            node=group.node + path,
-            protocol=protocol_number(permission.get("IpProtocol", UNKNOWN)),
-            from_port=port_number(_present(permission.get("FromPort"))),
-            to_port=port_number(_present(permission.get("ToPort"))),
-            ipv4_ranges=_ranges(permission.get("IpRanges"), "CidrIp"),
-            ipv6_ranges=_ranges(permission.get("Ipv6Ranges"), "CidrIpv6"),
-            other_peers=_count(permission.get("PrefixListIds")) + _count(permission.get("UserIdGroupPairs")),
-        )
-        for path, permission in group.children(key)
-    )
+def permissions(group: Item, key: Literal["IpPermissions", "IpPermissionsEgress"],
+                blocks: dict[str, tuple[str | Unset, str | None]] | None = None) -> tuple[Permission, ...]:
+    """Return the inbound (`IpPermissions`) or outbound (`IpPermissionsEgress`) permissions of a group.
+
+    `blocks` remembers each CIDR text's normalised form, and that form again if its prefix length is 0.
+    """
+    blocks = {} if blocks is None else blocks
+    found = []
+    for path, permission in group.children(key):
+        anywhere: list[str] = []
+        ipv4 = _ranges(permission.get("IpRanges"), "CidrIp", blocks, anywhere)
+        ipv6 = _ranges(permission.get("Ipv6Ranges"), "CidrIpv6", blocks, anywhere)
+        found.append(Permission(group.source, group.node + path, *_numbers(permission), ipv4, ipv6,
+                                _count(permission.get("PrefixListIds")) + _count(permission.get("UserIdGroupPairs")),
+                                tuple(anywhere)))
+    return tuple(found)
 
 
-def _present(value: Any) -> Any:
-    return MISSING if value is None else value  # `"FromPort": null` is as good as absent
+def _numbers(permission: Mapping[str, Any]) -> tuple[int | Unset, int | Unset, int | Unset]:
+    """Return the protocol and the two ports of a permission (`"FromPort": null` is as good as absent)."""
+    low, high = permission.get("FromPort"), permission.get("ToPort")
+    return (protocol_number(permission.get("IpProtocol", UNKNOWN)), port_number(MISSING if low is None else low),
+            port_number(MISSING if high is None else high))
 
 
-def _ranges(value: Any, key: str) -> tuple[str | Unset, ...]:
-    if type(value) is not list:
+def _ranges(value: Any, key: str, blocks: dict[str, tuple[str | Unset, str | None]], anywhere: list[str]
+            ) -> tuple[str | Unset, ...]:
+    """Return the normalised blocks of a list of ranges, indices kept; add those with prefix length 0 to `anywhere`."""
+    if type(value) is not list or not value:
         return ()
-    return tuple(cidr(item.get(key, UNKNOWN)) if type(item) is dict else UNKNOWN for item in value)  # indices kept
+    ranges: list[str | Unset] = []
+    for item in value:
+        block = item.get(key, UNKNOWN) if type(item) is dict else UNKNOWN
+        if type(block) is not str:
+            ranges.append(cidr(block))
+            continue
+        known = blocks.get(block)
+        if known is None:
+            normal = cidr(block)
+            known = blocks[block] = (normal, normal if type(normal) is str and is_anywhere(normal) else None)
+        ranges.append(known[0])
+        if known[1] is not None:
+            anywhere.append(known[1])
+    return tuple(ranges)
 
 
 def _count(value: Any) -> int:

@@ -13,6 +13,7 @@ import os
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from functools import lru_cache
+from operator import attrgetter
 from typing import TYPE_CHECKING, Iterable, Iterator, Mapping, NamedTuple, Sequence
 
 from rulebase.model import LANGUAGES, SEVERITIES, Finding, Location, Problem
@@ -96,23 +97,30 @@ def scan(
     scanned: list[str] = []
     skipped: list[str] = []
     folders: dict[str, list[Document]] = {}
-    for result in _scan_files(files, plan, jobs):
-        findings += result.findings
-        problems += result.problems
-        if result.posture is not None:
-            folders.setdefault(os.path.dirname(result.path) or ".", []).append(result.posture)
-        if result.problems and result.kind is None:
-            continue
-        (scanned if result.kind is not None else skipped).append(result.path)
-    for folder, documents in folders.items():
-        try:
-            snapshot_findings, snapshot_problems, snapshot_notes = check_snapshot(folder, documents, plan)
-        except Exception as error:  # a bug must not hide the other folders' results
-            problems.append(Problem(Location(folder), f"internal error while scanning: {type(error).__name__}: {error}"))
-            continue
-        findings += snapshot_findings
-        problems += snapshot_problems
-        notes += snapshot_notes
+    # Account data stays in memory until its folder is checked: the collector stays paused as long (see
+    # `_no_cycle_collection`), and each folder's documents are freed before it resumes.
+    with _no_cycle_collection():
+        for path, file_findings, file_problems, kind, posture in _scan_files(files, plan, jobs):
+            findings += file_findings
+            problems += file_problems
+            if posture is not None:
+                folders.setdefault(os.path.dirname(path) or ".", []).append(posture)
+            if file_problems and kind is None:
+                continue
+            (scanned if kind is not None else skipped).append(path)
+        posture = None  # `folders` alone holds the account data now
+        for folder in list(folders):
+            documents = folders.pop(folder)
+            try:
+                snapshot_findings, snapshot_problems, snapshot_notes = check_snapshot(folder, documents, plan)
+            except Exception as error:  # a bug must not hide the other folders' results
+                problems.append(Problem(Location(folder), f"internal error while scanning: {type(error).__name__}: {error}"))
+                continue
+            finally:
+                del documents
+            findings += snapshot_findings
+            problems += snapshot_problems
+            notes += snapshot_notes
     return ScanResult(_sorted(findings), tuple(sorted(problems)), tuple(scanned), tuple(skipped), tuple(sorted(notes)))
 
 
@@ -338,5 +346,9 @@ def _scan_in_worker(path: str) -> FileResult:
     return scan_file(path, _worker_plan, keep_posture=False)
 
 
+# The location's fields, not the Location: comparing dataclasses runs Python code for each comparison.
+_FINDING_ORDER = attrgetter("location.path", "location.line", "location.column", "rule_id", "resource", "message")
+
+
 def _sorted(findings: Iterable[Finding]) -> tuple[Finding, ...]:
-    return tuple(sorted(findings, key=lambda f: (f.location, f.rule_id, f.resource, f.message)))
+    return tuple(sorted(findings, key=_FINDING_ORDER))

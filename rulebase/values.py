@@ -8,7 +8,7 @@ YAML and JSON may spell one value several ways (`-1` or `"-1"`, `443` or `"443"`
 from __future__ import annotations
 
 import enum
-from typing import Any
+from typing import Any, Sequence
 
 
 class Unset(enum.Enum):
@@ -117,6 +117,17 @@ def reaches_port(protocol: int | Unset, low: int | Unset, high: int | Unset, por
     if protocol in (TCP, UDP):
         return type(low) is int and type(high) is int and low <= port <= high
     return protocol not in (ICMP, ICMPV6)
+
+
+def reached_ports(protocol: int | Unset, low: int | Unset, high: int | Unset, ports: Sequence[int]) -> tuple[int, ...]:
+    """Return the ports of `ports` that `reaches_port` says the traffic reaches, in one pass."""
+    if type(protocol) is not int or protocol in (ICMP, ICMPV6):
+        return ()
+    if protocol in (TCP, UDP):
+        if type(low) is not int or type(high) is not int:
+            return ()
+        return tuple(port for port in ports if low <= port <= high)
+    return tuple(ports)
 
 
 def _bounded(value: Any, highest: int) -> int | Unset:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import re
-from json.decoder import JSONDecoder, scanstring
+from json.decoder import JSONDecoder, scanstring  # type: ignore[attr-defined]  # public, not in the stubs
 from typing import Any, Sequence
 
 from rulebase.readers.text import ReadError
@@ -19,13 +19,14 @@ from rulebase.readers.text import ReadError
 Key = str | int
 INDEXED_DEPTH = 2  # containers at depth 0 and 1 are walked here; their children's offsets are known
 
-_scan_once = JSONDecoder().scan_once
+_scan_once = JSONDecoder().scan_once  # type: ignore[attr-defined]  # the C scanner; not in the stubs
 _WS = re.compile(r"[ \t\n\r]*")
 _STRING = r'"([^"\\\x00-\x1f]*+(?:\\.[^"\\\x00-\x1f]*+)*+)"'  # possessive: no backtracking stack per character
 _KEY = re.compile(r'[ \t\n\r]*' + _STRING + r'[ \t\n\r]*:[ \t\n\r]*', re.DOTALL)
 _NEXT = re.compile(r"[ \t\n\r]*([,\]}])")
 _NEXT_KEY = re.compile(r'[ \t\n\r]*,[ \t\n\r]*' + _STRING + r'[ \t\n\r]*:[ \t\n\r]*', re.DOTALL)
 _NEXT_ITEM = re.compile(r"[ \t\n\r]*,[ \t\n\r]*")
+_FIRST_ITEM = re.compile(r"[ \t\n\r]*+(?=[^\]])")
 _EMPTY = {"{": re.compile(r"[ \t\n\r]*}"), "[": re.compile(r"[ \t\n\r]*]")}
 _CLOSER = {"{": "}", "[": "]"}
 _BLOCK_BITS = 12  # newlines are counted per 4 KiB block, once
@@ -47,18 +48,19 @@ def _unique(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
 
 
 # The C scanner with a pairs hook: a repeated key anywhere is seen, for the cost of one call per mapping.
-_scan_unique = JSONDecoder(object_pairs_hook=_unique).scan_once
+_scan_unique = JSONDecoder(object_pairs_hook=_unique).scan_once  # type: ignore[attr-defined]
 
 
 class _Container:
     """The children found so far in the container that starts at an offset: (key offset, value offset) each."""
 
-    __slots__ = ("children", "resume", "pending")
+    __slots__ = ("children", "resume")
 
-    def __init__(self, children: dict[str, tuple[int, int]] | list[tuple[int, int]], resume: int, pending: bool) -> None:
+    def __init__(self, children: dict[str, tuple[int, int]] | list[tuple[int, int]], resume: int) -> None:
         self.children = children
-        self.resume = resume  # where to continue reading children; -1 once the container is complete
-        self.pending = pending  # whether a value starts at `resume` and must be skipped first
+        # Where reading goes on: the value of the last child found (skipped first), or the first child's place
+        # when none is found yet; -1 once the container is complete.
+        self.resume = resume
 
 
 class JsonLines:
@@ -69,9 +71,17 @@ class JsonLines:
         self._root = root
         self._containers = containers
         self._newlines = [0]  # newlines before each block
+        self._found: dict[tuple[tuple[Key, ...], Key | None], int] = {}  # rules often point at the same node
 
     def line(self, node: Sequence[Key], key: Key | None = None) -> int:
         """Return the line where the node at `node` starts (of its `key` when given); 0 if unknown."""
+        path = (tuple(node), key)
+        line = self._found.get(path)
+        if line is None:
+            line = self._found[path] = self._find(node, key)
+        return line
+
+    def _find(self, node: Sequence[Key], key: Key | None) -> int:
         offset = self._root
         try:
             for step in node:
@@ -88,57 +98,58 @@ class JsonLines:
         return self._line(offset)
 
     def _child(self, offset: int, step: Key) -> tuple[int, int] | None:
-        text = self._text
         state = self._containers.get(offset)
         if state is None:
-            opener = text[offset:offset + 1]
+            opener = self._text[offset:offset + 1]
             if opener not in _CLOSER:
                 return None
-            state = _Container({} if opener == "{" else [], offset + 1, False)
-            if _EMPTY[opener].match(text, offset + 1):
-                state.resume = -1
-            self._containers[offset] = state
+            state = self._containers[offset] = _Container({} if opener == "{" else [], offset + 1)
         children = state.children
         if isinstance(children, dict):
-            if not isinstance(step, str):
+            if type(step) is not str:
                 return None
-            if step in children or state.resume < 0:
-                return children.get(step)
-        else:
-            if not isinstance(step, int) or step < 0:
-                return None
-            if step < len(children) or state.resume < 0:
-                return children[step] if step < len(children) else None
-        return self._read_on(state, step)
+            found = children.get(step)
+            return found if found is not None or state.resume < 0 else self._read_mapping(state, children, step)
+        if type(step) is not int or step < 0:
+            return None
+        if step < len(children):
+            return children[step]
+        return None if state.resume < 0 else self._read_list(state, children, step)
 
-    def _read_on(self, state: _Container, step: Key) -> tuple[int, int] | None:
-        """Read further children of a container until `step` is found or the container ends."""
-        text, pos, children = self._text, state.resume, state.children
-        is_mapping = isinstance(children, dict)
-        while True:
-            if state.pending:  # skip the value of the last child read, then expect a comma
-                pos = _scan_once(text, pos)[1]
-                match = (_NEXT_KEY if is_mapping else _NEXT_ITEM).match(text, pos)
-            else:  # the first child
-                match = _KEY.match(text, pos) if is_mapping else _WS.match(text, pos)
-            if match is None:
-                state.resume = -1
-                return None
-            if is_mapping:
-                name = match.group(1)
-                if "\\" in name:
-                    name = scanstring(text, match.start(1))[0]
-                found = (match.start(1) - 1, match.end())
-                children.setdefault(name, found)  # type: ignore[union-attr]
-                hit = name == step
-            else:
-                found = (match.end(), match.end())
-                children.append(found)  # type: ignore[union-attr]
-                hit = len(children) > step  # type: ignore[operator]
-            state.resume, state.pending = found[1], True
-            pos = found[1]
-            if hit:
+    # Reading children is the cost of a lookup: one regular expression and one C scanner call a child.
+    def _read_mapping(self, state: _Container, children: dict[str, tuple[int, int]], step: str
+                      ) -> tuple[int, int] | None:
+        """Read further keys of a mapping until `step` is found or the mapping ends."""
+        text = self._text
+        resume = state.resume
+        match = _NEXT_KEY.match(text, _scan_once(text, resume)[1]) if children else _KEY.match(text, resume)
+        while match is not None:
+            name = match.group(1)
+            if "\\" in name:
+                name = scanstring(text, match.start(1))[0]
+            start = match.end()
+            found = children.setdefault(name, (match.start(1) - 1, start))
+            if name == step:
+                state.resume = start
                 return found
+            match = _NEXT_KEY.match(text, _scan_once(text, start)[1])
+        state.resume = -1
+        return None
+
+    def _read_list(self, state: _Container, children: list[tuple[int, int]], step: int) -> tuple[int, int] | None:
+        """Read further items of a list until item `step` is found or the list ends."""
+        text = self._text
+        resume = state.resume
+        match = _NEXT_ITEM.match(text, _scan_once(text, resume)[1]) if children else _FIRST_ITEM.match(text, resume)
+        while match is not None:
+            start = match.end()
+            children.append((start, start))
+            if len(children) > step:
+                state.resume = start
+                return children[step]
+            match = _NEXT_ITEM.match(text, _scan_once(text, start)[1])
+        state.resume = -1
+        return None
 
     def _line(self, offset: int) -> int:
         text, newlines = self._text, self._newlines
@@ -154,10 +165,10 @@ def read_json(text: str) -> tuple[Any, JsonLines]:
     if "\r" in text:  # CR-only and CRLF line ends count as one line each; in JSON, a CR is only whitespace
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     containers: dict[int, _Container] = {}
-    root = _WS.match(text).end()
+    root = _spaces_end(text, 0)
     try:
         value, end = _walk(text, root, 0, containers)
-        if _WS.match(text, end).end() != len(text):
+        if _spaces_end(text, end) != len(text):
             raise _Malformed
     except (_Malformed, ValueError, StopIteration):
         value = _standard(text)  # raises the precise error, with its line
@@ -177,7 +188,7 @@ def _walk(text: str, pos: int, depth: int, containers: dict[int, _Container]) ->
     if opener == "{":
         mapping: dict[str, Any] = {}
         children: dict[str, tuple[int, int]] = {}
-        containers[pos] = _Container(children, -1, False)
+        containers[pos] = _Container(children, -1)
         if empty:
             return mapping, empty.end()
         match = _KEY.match(text, pos + 1)
@@ -198,10 +209,10 @@ def _walk(text: str, pos: int, depth: int, containers: dict[int, _Container]) ->
                 return mapping, _close(text, end, "}")
     sequence: list[Any] = []
     items: list[tuple[int, int]] = []
-    containers[pos] = _Container(items, -1, False)
+    containers[pos] = _Container(items, -1)
     if empty:
         return sequence, empty.end()
-    start = _WS.match(text, pos + 1).end()
+    start = _spaces_end(text, pos + 1)
     while True:
         items.append((start, start))
         item, end = _walk(text, start, depth + 1, containers)
@@ -215,7 +226,8 @@ def _walk(text: str, pos: int, depth: int, containers: dict[int, _Container]) ->
 def _scan_value(text: str, pos: int) -> tuple[Any, int]:
     """Return the value at `pos` and where it ends; a repeated key in it is a ReadError naming both lines."""
     try:
-        return _scan_unique(text, pos)
+        found: tuple[Any, int] = _scan_unique(text, pos)
+        return found
     except _Repeated:
         name, first, second = _repeated_key(text, pos) or ("?", pos, pos)
         first_line, line = (text.count("\n", 0, offset) + 1 for offset in (first, second))
@@ -240,7 +252,7 @@ def _repeated_key(text: str, pos: int) -> tuple[str, int, int] | None:
                 return found
             match = _NEXT_KEY.match(text, _scan_once(text, match.end())[1])
         return None
-    start = _WS.match(text, pos + 1).end()
+    start = _spaces_end(text, pos + 1)
     while True:
         found = _repeated_key(text, start)
         if found:
@@ -249,6 +261,12 @@ def _repeated_key(text: str, pos: int) -> tuple[str, int, int] | None:
         if match is None:
             return None
         start = match.end()
+
+
+def _spaces_end(text: str, pos: int) -> int:
+    """Return the offset after the whitespace at `pos`."""
+    match = _WS.match(text, pos)
+    return match.end() if match else pos
 
 
 def _close(text: str, pos: int, closer: str) -> int:

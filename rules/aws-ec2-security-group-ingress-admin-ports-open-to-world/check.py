@@ -18,7 +18,7 @@ def check(snapshot: Snapshot) -> Iterator[Violation]:
     for group in security_groups(snapshot):
         for permission in group.inbound:
             anywhere = permission.anywhere()
-            if anywhere and any(permission.reaches(port) for port in ADMIN_PORTS):
+            if anywhere and permission.reached(ADMIN_PORTS):
                 if permission.protocol in (TCP, UDP):
                     low, high = permission.from_port, permission.to_port
                     ports = f"{describe_protocol(permission.protocol)} {low}" + ("" if low == high else f"-{high}")

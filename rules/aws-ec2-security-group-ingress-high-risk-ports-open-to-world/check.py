@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Iterator
+from typing import Iterator, Sequence
 
 from rulebase.checks import Violation
 from rulebase.network import HIGH_RISK_PORTS, security_groups
@@ -18,14 +18,14 @@ def check(snapshot: Snapshot) -> Iterator[Violation]:
     for group in security_groups(snapshot):
         for permission in group.inbound:
             anywhere = permission.anywhere()
-            reached = [port for port in HIGH_RISK_PORTS if permission.reaches(port)] if anywhere else []
+            reached = permission.reached(HIGH_RISK_PORTS) if anywhere else ()
             if reached:
                 yield Violation(permission.anywhere_location(), group.id,
                                 describe(permission.protocol, permission.from_port, permission.to_port,
                                          ", ".join(anywhere), reached))
 
 
-def describe(protocol: int | Unset, low: int | Unset, high: int | Unset, source: str, reached: list[int]) -> str:
+def describe(protocol: int | Unset, low: int | Unset, high: int | Unset, source: str, reached: Sequence[int]) -> str:
     """Return e.g. `tcp 0-65535 from 0.0.0.0/0 reaches 20, 21, 22, … (24 high-risk ports)`."""
     ports = "" if protocol not in (TCP, UDP) else f" {low}" if low == high else f" {low}-{high}"
     listed = ", ".join(map(str, reached[:3])) + (f", … ({len(reached)} high-risk ports)" if len(reached) > 3 else "")
