@@ -23,7 +23,6 @@ from rulebase.catalog import CatalogError
 from rulebase.model import LANGUAGES
 
 from generator import site
-from generator.redirects import redirect_problems
 from rulebase.model import SITE_URL
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -126,7 +125,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     catalog_seconds = time.perf_counter() - start
     for problem in catalog.problems:
         print(problem.format(), file=sys.stderr)
-    unsafe = redirect_problems(catalog, site.page_paths(catalog))
+    unsafe = site.page_problems(catalog)
     for problem in unsafe:  # once here, rather than once per language from the hooks
         print(problem.format(), file=sys.stderr)
     if unsafe:

@@ -21,6 +21,7 @@ from mkdocs.structure.pages import Page
 from rulebase.catalog import Catalog
 
 from generator import site
+from generator.frameworks import framework_keys
 from generator.groups import NAV_RULES_MAX, neighbours, rule_groups
 from generator.index_page import INDEX_URI
 from generator.redirects import redirect_map, redirect_problems
@@ -38,7 +39,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
         catalog = _catalog(config)
         for problem in catalog.problems:  # warnings only (stale translations): the pages say so
             log.info(problem.format())
-        _refuse(redirect_problems(catalog, site.page_paths(catalog)))
+        _refuse(site.page_problems(catalog))
         config.plugins["redirects"].config["redirect_maps"].update(redirect_map(catalog))
     return config
 
@@ -62,7 +63,8 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
             files.append(File.generated(config, uri, abs_src_path=str(path)))
         _refuse(redirect_problems(catalog, [f.dest_uri for f in files.documentation_pages()]))
         guides = [f.src_uri for f in files.documentation_pages() if f.src_uri.startswith("guides/")]
-        config["nav"] = site.site_nav(lang, guides, groups, with_rules=with_rules)
+        config["nav"] = site.site_nav(lang, guides, groups, with_rules=with_rules,
+                                      frameworks=framework_keys(catalog.vocabulary, catalog))
     return files
 
 

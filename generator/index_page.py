@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import unicodedata
 from collections import Counter
 from html import escape
@@ -33,7 +34,8 @@ def filter_values(rule: Rule) -> dict[str, tuple[str, ...]]:
         "kind": (rule.kind,),
         "platform": (rule.platform,),
         "category": (rule.category,),
-        "frameworks": tuple(rule.frameworks),
+        # a framework, and each of its controls as `<key>:<control>`: the filter picks either
+        "frameworks": tuple(v for key, ids in rule.frameworks.items() for v in (key, *(f"{key}:{c}" for c in ids))),
     }
 
 
@@ -70,12 +72,17 @@ def filters_html(rules: list[Rule], lang: str) -> str:
     for name in FILTERS:
         values = sorted(counts[name], key=lambda v: _value_order(name, v))
         options = [f'<option value="">{escape(label(lang, "all"))}</option>']
-        options.extend(
-            f'<option value="{escape(v)}">{escape(_display(name, v, lang))} ({counts[name][v]})</option>'
-            for v in values
-        )
+        if name == "frameworks":
+            options.extend(_framework_options(values, counts[name], lang))
+        else:
+            options.extend(
+                f'<option value="{escape(v)}">{escape(_display(name, v, lang))} ({counts[name][v]})</option>'
+                for v in values
+            )
+        link = (f' <a class="rb-framework-link" data-rb-framework-link href="../frameworks/" hidden>'
+                f'{escape(label(lang, "framework_page"))}</a>' if name == "frameworks" else "")
         controls.append(
-            f'<label class="rb-filter"><span>{escape(label(lang, name))}</span>'
+            f'<label class="rb-filter"><span>{escape(label(lang, name))}{link}</span>'
             f'<select data-filter="{name}">{"".join(options)}</select></label>'
         )
     total = len(rules)
@@ -116,7 +123,7 @@ def row_text(rule: Rule, lang: str) -> str:
 def row_html(rule: Rule, lang: str) -> str:
     """Return one rule's row of the index table."""
     values = filter_values(rule)
-    attrs = " ".join(f'data-{name}="{escape(" ".join(v) if name == "frameworks" else v[0])}"'
+    attrs = " ".join(f'data-{name}="{escape(json.dumps(v, ensure_ascii=False) if name == "frameworks" else v[0])}"'
                      for name, v in values.items())
     text = row_text(rule, lang)
     frameworks = "<br>".join(
@@ -132,6 +139,24 @@ def row_html(rule: Rule, lang: str) -> str:
         f"<td>{escape(rule.category)}</td>"
         f"<td>{frameworks}</td></tr>"
     )
+
+
+def _framework_options(values: list[str], counts: Counter[str], lang: str) -> list[str]:
+    """Return one group of options per framework: the whole framework, then each control, with rule counts."""
+    from generator.frameworks import control_anchor, controls_order, framework_uri
+
+    options = []
+    for key in [v for v in values if ":" not in v]:
+        page = "../" + framework_uri(key).removesuffix("index.md")
+        ids = sorted((v for v in values if v.startswith(key + ":")), key=lambda v: controls_order(v[len(key) + 1:]))
+        options.append(f'<optgroup label="{escape(framework_name(key))}">'
+                       f'<option value="{escape(key)}" data-page="{escape(page)}">{escape(framework_name(key))} — '
+                       f'{escape(label(lang, "all_controls"))} ({counts[key]})</option>'
+                       + "".join(f'<option value="{escape(v)}" data-page="{escape(page)}#'
+                                 f'{escape(control_anchor(v[len(key) + 1:]))}">'
+                                 f'{escape(v[len(key) + 1:])} ({counts[v]})</option>' for v in ids)
+                       + "</optgroup>")
+    return options
 
 
 def _display(name: str, value: str, lang: str) -> str:

@@ -8,8 +8,9 @@ from html import escape
 from pathlib import Path
 
 from rulebase.model import Rule
+from rulebase.vocabulary import Vocabulary
 
-from generator.i18n import NOTICE_LINKS, framework_name, label, value_label
+from generator.i18n import NOTICE_LINKS, label, value_label
 
 REPO_URL = "https://github.com/rulebase/rulebase"
 
@@ -34,7 +35,7 @@ def rule_file_url(path: str) -> str:
     return f"{REPO_URL}/blob/main/{path}"
 
 
-def rule_markdown(rule: Rule, lang: str, *, file_path: str) -> str:
+def rule_markdown(rule: Rule, lang: str, *, file_path: str, vocabulary: Vocabulary | None = None) -> str:
     """Return the Markdown of the rule's page in `lang`: title, notice, metadata panel, sections, run, metadata."""
     page = rule.page(lang)
     parts = [
@@ -43,7 +44,7 @@ def rule_markdown(rule: Rule, lang: str, *, file_path: str) -> str:
         f"# {escape_markdown(page.title)}",
         translation_notice(rule, lang),
         f'<p class="rb-summary">{escape(rule.summary(lang))}</p>' if rule.summary(lang) else "",
-        metadata_panel(rule, lang, file_path=file_path),
+        metadata_panel(rule, lang, file_path=file_path, vocabulary=vocabulary),
     ]
     parts.extend(f"## {section.heading} {{#{section.anchor}}}\n\n{section.markdown}" for section in page.sections)
     parts.append(run_section(rule, lang))
@@ -64,16 +65,22 @@ def translation_notice(rule: Rule, lang: str) -> str:
     return f'!!! warning "{title}"\n\n    {body}'
 
 
-def metadata_panel(rule: Rule, lang: str, *, file_path: str) -> str:
-    """Return the HTML table of the rule's metadata: id, severity badge, kind, platform, ... and its file."""
+def metadata_panel(rule: Rule, lang: str, *, file_path: str, vocabulary: Vocabulary | None = None) -> str:
+    """Return the HTML table of the rule's metadata: id, severity badge, kind, platform, ... and its file; each
+    framework and control links its framework page."""
+    from generator.frameworks import control_anchor, display_name, framework_uri
     none = f'<span class="rb-none">{escape(label(lang, "none"))}</span>'
 
     def codes(values: tuple[str, ...] | list[str]) -> str:
         return ", ".join(f"<code>{escape(v)}</code>" for v in values) or none
 
-    frameworks = "<br>".join(
-        f"{escape(framework_name(name))}: {codes(controls)}" for name, controls in rule.frameworks.items()
-    ) or none
+    def framework(key: str, controls: tuple[str, ...]) -> str:
+        page = "../../" + framework_uri(key).removesuffix("index.md")
+        links = ", ".join(f'<a href="{escape(page)}#{escape(control_anchor(c))}"><code>{escape(c)}</code></a>'
+                          for c in controls)
+        return f'<a href="{escape(page)}">{escape(display_name(key, lang, vocabulary))}</a>: {links or none}'
+
+    frameworks = "<br>".join(framework(key, controls) for key, controls in rule.frameworks.items()) or none
     cwe = (f'<a href="https://cwe.mitre.org/data/definitions/{rule.cwe}.html">CWE-{rule.cwe}</a>'
            if rule.cwe else none)
     rows = [

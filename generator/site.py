@@ -7,15 +7,18 @@ import time
 from contextlib import contextmanager
 from html import escape
 from pathlib import Path
-from typing import Iterator
+from typing import Iterator, Sequence
 
 from rulebase.catalog import Catalog, load_catalog
+from rulebase.model import Problem
 from rulebase.export import export_csv, export_json
 
+from generator.frameworks import (FRAMEWORKS_URI, framework_problems, framework_keys, framework_markdown, framework_uri,
+                                  frameworks_index_markdown)
 from generator.groups import Group, group_markdown, rule_groups
 from generator.i18n import label
 from generator.index_page import DOWNLOADS, INDEX_URI, index_markdown
-from generator.redirects import dest_path
+from generator.redirects import dest_path, redirect_problems
 from generator.rule_page import rule_file_path, rule_markdown, rule_uri
 
 ASSETS_DIR = Path(__file__).parent / "assets"
@@ -58,16 +61,27 @@ def generated_pages(rules: Catalog, lang: str) -> dict[str, str]:
     page per rule."""
     pages = {INDEX_URI: index_markdown(rules, lang)}
     pages.update((group.uri, group_markdown(group, lang)) for group in rule_groups(rules, lang))
+    keys = framework_keys(rules.vocabulary, rules)
+    pages[FRAMEWORKS_URI] = frameworks_index_markdown(keys, rules, lang, rules.vocabulary)
+    pages.update((framework_uri(key), framework_markdown(key, rules, lang, rules.vocabulary)) for key in keys)
     for rule in rules:
-        pages[rule_uri(rule.id)] = rule_markdown(rule, lang, file_path=rule_file_path(rule, lang, rules.root))
+        pages[rule_uri(rule.id)] = rule_markdown(rule, lang, file_path=rule_file_path(rule, lang, rules.root),
+                                                 vocabulary=rules.vocabulary)
     return pages
+
+
+def page_problems(rules: Catalog) -> list[Problem]:
+    """Return the problems that stop a build before anything is written: unsafe redirects, unsafe framework keys."""
+    return framework_problems(rules.vocabulary, rules) + redirect_problems(rules, page_paths(rules))
 
 
 def page_paths(rules: Catalog) -> list[str]:
     """Return the files the generated pages become in every language (`rules/index.html`, `rules/<id>/index.html`,
     the group pages)."""
     groups = [group.uri for group in rule_groups(rules, "en")]
-    return [dest_path(uri) for uri in (INDEX_URI, *groups, *(rule_uri(rule.id) for rule in rules))]
+    frameworks = [framework_uri(key) for key in framework_keys(rules.vocabulary, rules)]
+    return [dest_path(uri) for uri in (INDEX_URI, *groups, FRAMEWORKS_URI, *frameworks,
+                                       *(rule_uri(rule.id) for rule in rules))]
 
 
 def downloads(rules: Catalog) -> dict[str, str]:
@@ -80,14 +94,17 @@ def assets() -> dict[str, Path]:
     return {f"{ASSETS_URI}/{path.name}": path for path in sorted(ASSETS_DIR.iterdir()) if path.is_file()}
 
 
-def site_nav(lang: str, guides: list[str], groups: list[Group], *, with_rules: bool) -> list[object]:
+def site_nav(lang: str, guides: list[str], groups: list[Group], *, with_rules: bool,
+             frameworks: Sequence[str] = ()) -> list[object]:
     """Return the nav: home, the rules (the catalog index, then one section per group: its page, then its rules
-    when `with_rules`), the guides, CI, contributing, performance.
+    when `with_rules`; then the framework pages), the guides, CI, contributing, performance.
 
     Entries without a title take the page's own, so the nav is in the page's language.
     """
     sections: list[object] = [{group.title: [group.uri, *([rule_uri(r.id) for r in group.rules] if with_rules else [])]}
                               for group in groups]
+    if frameworks:
+        sections.append({label(lang, "frameworks_title"): [FRAMEWORKS_URI, *(framework_uri(k) for k in frameworks)]})
     nav: list[object] = ["index.md", {label(lang, "rules"): [INDEX_URI, *sections]}]
     if guides:
         nav.append({label(lang, "guides"): sorted(guides)})

@@ -209,3 +209,28 @@ def test_breadcrumbs_and_footer_move_within_the_group(page: Page, base_url: str,
     page.locator(".md-path__item a").last.click()
     expect(page).to_have_url(f"{base_url}/{lang}/catalog/{group.key}/")
     expect(page.locator(".rb-group li")).to_have_count(len(group.rules))
+
+
+def test_index_filters_by_control_and_links_the_framework_page(page: Page, base_url: str) -> None:
+    key, control = "aws-security-hub", "EC2.13"
+    expected = sorted(r.id for r in CATALOG if control in r.frameworks.get(key, ()))
+    assert len({CATALOG[i].kind for i in expected}) == 2  # IaC and posture
+    page.goto(f"{base_url}/en/rules/")
+    link = page.locator("[data-rb-framework-link]")
+    expect(link).to_be_hidden()
+    page.select_option("select[data-filter=frameworks]", f"{key}:{control}")
+    rows = page.locator(".rb-index tbody tr:visible")
+    expect(rows).to_have_count(len(expected))
+    assert sorted(rows.evaluate_all("rows => rows.map(r => r.dataset.rule)")) == expected
+    assert "frameworks=aws-security-hub%3AEC2.13" in page.url
+    link.click()
+    expect(page).to_have_url(re.compile(re.escape(f"{base_url}/en/frameworks/{key}/#control-ec2-13")))
+    row = page.locator("tr#control-ec2-13")
+    expect(row).to_be_in_viewport()
+    for rule_id in expected:  # side by side: each rule in its kind's column
+        expect(row.locator(f'td[data-kind="{CATALOG[rule_id].kind}"] a[href$="/{rule_id}/"]')).to_have_count(1)
+    row.locator("a.rb-filter-link").click()
+    expect(page.locator(".rb-index tbody tr:visible")).to_have_count(len(expected))
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.goto(f"{base_url}/ja/frameworks/{key}/")
+    page.screenshot(path=SCREENSHOTS / "framework-ja.png", full_page=True)

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from generator.frameworks import framework_keys
 from generator.groups import rule_groups
 from generator.i18n import LABELS
 from rulebase.catalog import Catalog, load_catalog
@@ -85,6 +86,43 @@ def test_rule_pages_are_in_the_nav_by_group_with_breadcrumbs_tab_and_neighbours(
                                           else site / group_url.strip("/") / "index.html")
             after = group.rules[n + 1].id if n + 1 < len(group.rules) else None
             assert footer.get("next") == (site / lang / "rules" / after / "index.html" if after else None)
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_each_framework_has_a_page_with_every_mapped_control(site: Path, lang: str) -> None:
+    keys = framework_keys(CATALOG.vocabulary, CATALOG)
+    assert set(keys) == set(CATALOG.vocabulary.frameworks)
+    overview = read(site, f"/{lang}/frameworks/")
+    for key in keys:
+        url = f"/{lang}/frameworks/{key}/"
+        assert resolve(site, f"/{lang}/frameworks/", f"{key}/") == site / lang / "frameworks" / key / "index.html"
+        assert f'href="{key}/"' in overview
+        html = read(site, url)
+        assert "<h1 id=" in html and CATALOG.vocabulary.frameworks[key].name(lang) in unescape(html)
+        mapped = {(c, r.id, r.kind) for r in CATALOG for c in r.frameworks.get(key, ())}
+        shown = set()
+        for control, row in re.findall(r'<tr id="[^"]+" data-control="([^"]+)">(.*?)</tr>', html, flags=re.S):
+            for kind, cell in re.findall(r'<td data-kind="(iac|posture)">(.*?)</td>', row, flags=re.S):
+                for link in re.findall(r'<a href="([^"]+)">', cell):
+                    target = resolve(site, url, link)
+                    assert target is not None and target.parent.parent.name == "rules"
+                    shown.add((unescape(control), target.parent.name, kind))
+        assert shown == mapped
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_rule_pages_link_the_framework_rows_of_their_controls(site: Path, lang: str) -> None:
+    for rule in CATALOG:
+        url = f"/{lang}/rules/{rule.id}/"
+        panel = read(site, url).split('<table class="rb-meta">', 1)[1].split("</table>", 1)[0]
+        for key, ids in rule.frameworks.items():
+            framework = site / lang / "frameworks" / key / "index.html"
+            assert framework in {resolve(site, url, link) for link in links(panel)}
+            framework_html = framework.read_text(encoding="utf-8")
+            for control in ids:
+                anchor = re.search(f'href="([^"]*/{re.escape(key)}/#[^"]+)"><code>{re.escape(control)}</code>', panel)
+                assert anchor and resolve(site, url, anchor[1]) == framework
+                assert f'<tr id="{anchor[1].split("#")[1]}" data-control="{control}">' in framework_html
 
 
 @pytest.mark.parametrize(("url", "rule_id", "lang"), REDIRECTS)

@@ -5,20 +5,21 @@ from __future__ import annotations
 import dataclasses
 import json
 import re
-from html import unescape
+from html import escape, unescape
 import shutil
 from pathlib import Path
 
 import pytest
 
 from generator.build import Options, build_environment
+from generator.frameworks import control_anchor, controls, controls_order, framework_keys, framework_markdown
 from generator.groups import NAV_RULES_MAX, group_markdown, neighbours, rule_groups
 from generator.i18n import LABELS, framework_name
 from generator.index_page import fold, index_markdown
 from generator.redirects import dest_path, redirect_map, redirect_problems
 from generator.rule_page import escape_markdown, rule_file_path, rule_markdown, translation_notice
 from rulebase.model import rule_url
-from generator.site import generated_pages, root_redirect, site_nav, split_for_search
+from generator.site import generated_pages, page_problems, root_redirect, site_nav, split_for_search
 from rulebase.catalog import Catalog, load_catalog
 from rulebase.model import LANGUAGES
 
@@ -68,7 +69,8 @@ def test_rule_page_has_title_panel_sections_in_order_and_metadata(catalog: Catal
     assert '<span class="rb-badge rb-severity-high" data-severity="high">' in markdown
     assert f"https://github.com/rulebase/rulebase/blob/main/rules/{DEFAULT_SG}/{lang}.md" in markdown
     assert "<code>rx9-tkr-e6b</code>" in markdown
-    assert "CIS AWS Foundations v3.0.0: <code>5.4</code>" in markdown
+    assert ('CIS AWS Foundations v3.0.0</a>: <a href="../../frameworks/cis-aws-foundations-v3.0.0/#control-5-4">'
+            "<code>5.4</code></a>") in markdown
     assert "!!! warning" not in markdown
 
 
@@ -145,7 +147,9 @@ def test_index_lists_every_rule_with_its_filter_values(catalog: Catalog, lang: s
     rows = re.findall(r'<tr data-rule="([^"]+)" data-severity="([^"]+)" data-kind="([^"]+)" '
                       r'data-platform="([^"]+)" data-category="([^"]+)" data-frameworks="([^"]*)"', markdown)
     assert sorted(rows) == sorted(
-        (r.id, r.severity, r.kind, r.platform, r.category, " ".join(r.frameworks)) for r in catalog
+        (r.id, r.severity, r.kind, r.platform, r.category, escape(json.dumps(
+            [v for k, ids in r.frameworks.items() for v in (k, *(f"{k}:{c}" for c in ids))], ensure_ascii=False)))
+        for r in catalog
     )
     for rule in catalog:
         assert f'<a href="{rule.id}/">' in markdown
@@ -297,3 +301,59 @@ def test_framework_names() -> None:
     assert framework_name("cis-aws-foundations-v3.0.0") == "CIS AWS Foundations v3.0.0"
     assert framework_name("aws-security-hub") == "AWS Security Hub"
     assert framework_name("some-new-framework") == "some-new-framework"
+
+
+def test_framework_controls_in_natural_order_with_their_rules(catalog: Catalog) -> None:
+    rows = controls("aws-security-hub", catalog)
+    expected = sorted({c for r in catalog for c in r.frameworks.get("aws-security-hub", ())}, key=controls_order)
+    assert [c.id for c in rows] == expected
+    assert controls_order("EC2.2") < controls_order("EC2.13") < controls_order("EC2.19")
+    for control in rows:
+        assert [r.id for r in control.rules] == sorted(
+            r.id for r in catalog if control.id in r.frameworks.get("aws-security-hub", ()))
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_framework_page_puts_iac_and_posture_side_by_side(catalog: Catalog, lang: str) -> None:
+    for key in framework_keys(catalog.vocabulary, catalog):
+        markdown = framework_markdown(key, catalog, lang, catalog.vocabulary)
+        assert f"# {catalog.vocabulary.frameworks[key].name(lang)}" in markdown
+        for control in controls(key, catalog):
+            row = re.search(f'<tr id="{control.anchor}" data-control="{re.escape(control.id)}">(.*?)</tr>', markdown)
+            assert row is not None, (key, control.id)
+            for kind in ("iac", "posture"):
+                cell = re.search(f'<td data-kind="{kind}">(.*?)</td>', row[1])
+                assert cell is not None
+                assert re.findall(r'href="../../rules/([^/]+)/"', cell[1]) == [
+                    r.id for r in control.rules if r.kind == kind]
+    assert set(framework_keys(catalog.vocabulary, catalog)) >= {k for r in catalog for k in r.frameworks}
+
+
+def test_unsafe_framework_key_stops_the_build(tmp_path: Path) -> None:
+    rules = tmp_path / "rules"
+    shutil.copytree(ROOT / "rules", rules, ignore=shutil.ignore_patterns("__pycache__"))
+    vocabulary = rules / "vocabulary.yaml"
+    vocabulary.write_text(vocabulary.read_text(encoding="utf-8").replace(
+        "frameworks:\n", "frameworks:\n  ../../escape:\n    name: {en: x}\n", 1), encoding="utf-8")
+    loaded = load_catalog(rules)
+    assert "../../escape" not in framework_keys(loaded.vocabulary, loaded)
+    assert [p.message for p in page_problems(loaded)] == [
+        "framework key '../../escape' cannot name a page (lower-case letters, digits, '.', '-' and '_' only)"]
+
+
+def test_metadata_panel_links_each_framework_and_control(catalog: Catalog) -> None:
+    rule = catalog[DEFAULT_SG]
+    markdown = rule_markdown(rule, "fr", file_path="x", vocabulary=catalog.vocabulary)
+    for key, ids in rule.frameworks.items():
+        assert f'<a href="../../frameworks/{key}/">{catalog.vocabulary.frameworks[key].name("fr")}</a>' in markdown
+        for control in ids:
+            assert f'<a href="../../frameworks/{key}/#{control_anchor(control)}"><code>{control}</code></a>' in markdown
+
+
+def test_index_framework_filter_offers_each_control(catalog: Catalog) -> None:
+    markdown = index_markdown(catalog, "en")
+    for key in {k for r in catalog for k in r.frameworks}:
+        assert f'<option value="{key}" data-page="../frameworks/{key}/">' in markdown
+        for control in {c for r in catalog for c in r.frameworks.get(key, ())}:
+            assert f'<option value="{key}:{control}" data-page="../frameworks/{key}/#{control_anchor(control)}">' \
+                in markdown

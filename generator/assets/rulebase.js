@@ -38,12 +38,20 @@
           return row.dataset.text.indexOf(term) !== -1;
         });
       }
-      if (name === "frameworks") return row.dataset.frameworks.split(" ").indexOf(value) !== -1;
+      if (name === "frameworks") return JSON.parse(row.dataset.frameworks).indexOf(value) !== -1;
       return row.dataset[name] === value;
     }
 
+    var frameworkLink = form.querySelector("[data-rb-framework-link]");
+    var frameworkSelect = form.querySelector("select[data-filter=frameworks]");
+
     function apply() {
       var shown = 0;
+      if (frameworkLink && frameworkSelect) {  /* the selected framework's (or control's) page */
+        var option = frameworkSelect.selectedOptions[0];
+        frameworkLink.hidden = !(option && option.value);
+        if (option && option.dataset.page) frameworkLink.setAttribute("href", option.dataset.page);
+      }
       rows.forEach(function (row) {
         var visible = controls.every(function (control) { return matches(row, control); });
         row.hidden = !visible;
