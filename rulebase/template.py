@@ -120,7 +120,13 @@ class Template(NamedTuple):
         """Return the resource a `Reference` points to, or None."""
         if type(reference) is not Reference:
             return None
-        return next((r for r in self.resources if r.logical_id == reference.logical_id), None)
+        return self._by_id().get(reference.logical_id)
+
+    def _by_id(self) -> dict[str, Resource]:
+        by_id: dict[str, Resource] | None = self.shared.get("by_id")  # every Ref and GetAtt looks here
+        if by_id is None:
+            by_id = self.shared["by_id"] = {resource.logical_id: resource for resource in self.resources}
+        return by_id
 
     def variants(self, mapping: Any, node: Path, keys: Sequence[str] | None = None) -> Iterator[Branch]:
         """Yield the mapping resolved under each combination of the conditions it uses (once if it uses none).
@@ -254,11 +260,11 @@ class Template(NamedTuple):
             if type(parameter) is dict:
                 default = parameter.get("Default")
                 return default if type(default) in _SCALARS and default is not None else UNKNOWN
-            if any(r.logical_id == argument for r in self.resources):
+            if argument in self._by_id():
                 return Reference(argument)
         elif name == "Fn::GetAtt" and type(argument) is list and len(argument) == 2:
             target, attribute = argument
-            if type(target) is str and type(attribute) is str and any(r.logical_id == target for r in self.resources):
+            if type(target) is str and type(attribute) is str and target in self._by_id():
                 return Reference(target, attribute)
         return UNKNOWN
 
