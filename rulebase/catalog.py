@@ -9,10 +9,12 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Iterator, Mapping
+from typing import Any, Iterator, Mapping, cast
 
 from rulebase.discovery import CHECK_FILE, Check, discover_checks
-from rulebase.model import LANGUAGES, SECTION_ORDER, SECTIONS, SEVERITIES, Location, Page, Problem, Rule, Section
+from rulebase.model import (
+    LANGUAGES, SECTION_ORDER, SECTIONS, SEVERITIES, Kind, Location, Page, Problem, Rule, Section, Severity,
+)
 from rulebase.vocabulary import VOCABULARY_FILE, Vocabulary, read_vocabulary
 
 TRANSLATED_FIELDS = ("title", "summary", "source_digest")
@@ -344,12 +346,12 @@ def _make_rule(folder: Path, raw: dict[str, RawPage]) -> Rule:
     frameworks = meta.get("frameworks") or {}
     return Rule(
         id=rule_id,
-        kind=str(meta.get("kind", "")),
+        kind=cast(Kind, str(meta.get("kind", ""))),  # the schema holds it to iac or posture
         platform=str(meta.get("platform", "")),
         provider=str(meta.get("provider", "")),
         service=str(meta.get("service", "")),
         resource_types=tuple(str(t) for t in meta.get("resource_types") or ()),
-        severity=str(meta.get("severity", "")),
+        severity=cast(Severity, str(meta.get("severity", ""))),  # and this to one of SEVERITIES
         category=str(meta.get("category", "")),
         cwe=meta.get("cwe"),
         frameworks={str(k): tuple(str(i) for i in v) for k, v in frameworks.items()},

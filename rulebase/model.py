@@ -9,7 +9,8 @@ from typing import Literal, Mapping
 from rulebase.escaping import printable
 
 LANGUAGES: tuple[str, ...] = ("en", "fr", "ja")
-SEVERITIES: tuple[str, ...] = ("info", "low", "medium", "high", "critical")
+Severity = Literal["info", "low", "medium", "high", "critical"]
+SEVERITIES: tuple[Severity, ...] = ("info", "low", "medium", "high", "critical")
 SECTIONS: tuple[str, ...] = ("description", "rationale", "remediation", "compliant", "non-compliant", "references")
 # Every anchor a page may have, in page order: the required SECTIONS and the optional `impact` (what the fix may
 # break and how to find out first), after the remediation.
@@ -24,6 +25,7 @@ def rule_url(rule_id: str, lang: str = "en") -> str:
 
 
 ExampleKind = Literal["compliant", "non-compliant"]
+Kind = Literal["iac", "posture"]  # iac rules scan templates; posture rules scan account data
 Level = Literal["error", "warning", "note"]  # a note: not evaluated, neither a finding nor an error
 
 
@@ -145,7 +147,7 @@ class Finding:
     """One place where a rule is broken."""
 
     rule_id: str
-    severity: str
+    severity: Severity
     location: Location
     resource: str
     message: str
@@ -178,12 +180,12 @@ class Rule:
     """A rule: its metadata (from `en.md`) and its pages, one per language."""
 
     id: str
-    kind: str
+    kind: Kind
     platform: str
     provider: str
     service: str
     resource_types: tuple[str, ...]
-    severity: str
+    severity: Severity
     category: str
     cwe: int | None
     frameworks: Mapping[str, tuple[str, ...]]

@@ -16,7 +16,7 @@ from functools import lru_cache
 from operator import attrgetter
 from typing import TYPE_CHECKING, Iterable, Iterator, Mapping, NamedTuple, Sequence
 
-from rulebase.model import LANGUAGES, SEVERITIES, Finding, Location, Problem
+from rulebase.model import LANGUAGES, SEVERITIES, Finding, Location, Problem, Severity
 from rulebase.readers import DEFAULT_MAX_BYTES, Document, read_path, read_text
 
 if TYPE_CHECKING:
@@ -63,7 +63,7 @@ class Plan(NamedTuple):
     """The checks to run and what the findings need from the catalog (severity, title in the chosen language)."""
 
     checks: tuple[Check, ...]
-    texts: Mapping[str, tuple[str, str]]  # rule id -> (severity, title)
+    texts: Mapping[str, tuple[Severity, str]]  # rule id -> (severity, title)
     max_bytes: int = DEFAULT_MAX_BYTES
 
 
