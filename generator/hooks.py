@@ -24,6 +24,7 @@ from generator import site
 from generator.frameworks import framework_keys
 from generator.groups import NAV_RULES_MAX, neighbours, rule_groups
 from generator.index_page import INDEX_URI
+from generator.related import link_rule_ids
 from generator.redirects import redirect_map, redirect_problems
 from generator.rule_page import rule_file_path, rule_uri
 
@@ -92,5 +93,9 @@ def _refuse(problems: list) -> None:
 def on_page_context(context: dict[str, Any], page: Page, config: MkDocsConfig, nav: Navigation) -> dict[str, Any]:
     with site.stopwatch():
         # The page shows `rulebase_content` (overrides/partials/content.html); search reads the same text, fewer tags.
-        page.rulebase_content, page.content = site.split_for_search(page.content)
+        content = page.content
+        if site.has_prose(page.file.src_uri):  # rule pages and hand-written pages; not the generated listings
+            current = page.file.src_uri.removeprefix("rules/").removesuffix(".md")
+            content = link_rule_ids(content, _catalog(config).ids, page.url, current=current)
+        page.rulebase_content, page.content = site.split_for_search(content)
     return context

@@ -60,6 +60,9 @@ LABELS: dict[str, dict[str, str]] = {
         "frameworks_title": "Frameworks",
         "framework_page": "Framework page",
         "all_controls": "all controls",
+        "related_heading": "Related rules",
+        "related_control": "Same control:",
+        "related_type": "Same resource type:",
         "platform.aws": "AWS",
     },
     "fr": {
@@ -117,6 +120,9 @@ LABELS: dict[str, dict[str, str]] = {
         "frameworks_title": "Référentiels",
         "framework_page": "Page du référentiel",
         "all_controls": "tous les contrôles",
+        "related_heading": "Règles liées",
+        "related_control": "Même contrôle :",
+        "related_type": "Même type de ressource :",
         "platform.aws": "AWS",
     },
     "ja": {
@@ -172,6 +178,9 @@ LABELS: dict[str, dict[str, str]] = {
         "frameworks_title": "フレームワーク",
         "framework_page": "フレームワークのページ",
         "all_controls": "すべてのコントロール",
+        "related_heading": "関連するルール",
+        "related_control": "同じコントロール:",
+        "related_type": "同じリソースタイプ:",
         "platform.aws": "AWS",
     },
 }

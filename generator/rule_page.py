@@ -35,7 +35,8 @@ def rule_file_url(path: str) -> str:
     return f"{REPO_URL}/blob/main/{path}"
 
 
-def rule_markdown(rule: Rule, lang: str, *, file_path: str, vocabulary: Vocabulary | None = None) -> str:
+def rule_markdown(rule: Rule, lang: str, *, file_path: str, vocabulary: Vocabulary | None = None,
+                  related: str = "") -> str:
     """Return the Markdown of the rule's page in `lang`: title, notice, metadata panel, sections, run, metadata."""
     page = rule.page(lang)
     parts = [
@@ -47,6 +48,7 @@ def rule_markdown(rule: Rule, lang: str, *, file_path: str, vocabulary: Vocabula
         metadata_panel(rule, lang, file_path=file_path, vocabulary=vocabulary),
     ]
     parts.extend(f"## {section.heading} {{#{section.anchor}}}\n\n{section.markdown}" for section in page.sections)
+    parts.append(related)
     parts.append(run_section(rule, lang))
     parts.append(metadata_section(rule, lang))
     return "\n\n".join(part for part in parts if part) + "\n"

@@ -13,7 +13,8 @@ from rulebase.catalog import Catalog, load_catalog
 from rulebase.model import Problem
 from rulebase.export import export_csv, export_json
 
-from generator.frameworks import (FRAMEWORKS_URI, framework_problems, framework_keys, framework_markdown, framework_uri,
+from generator.related import related_rules, related_section
+from generator.frameworks import (FRAMEWORKS_URI, display_name, framework_problems, framework_keys, framework_markdown, framework_uri,
                                   frameworks_index_markdown)
 from generator.groups import Group, group_markdown, rule_groups
 from generator.i18n import label
@@ -64,10 +65,18 @@ def generated_pages(rules: Catalog, lang: str) -> dict[str, str]:
     keys = framework_keys(rules.vocabulary, rules)
     pages[FRAMEWORKS_URI] = frameworks_index_markdown(keys, rules, lang, rules.vocabulary)
     pages.update((framework_uri(key), framework_markdown(key, rules, lang, rules.vocabulary)) for key in keys)
+    related = related_rules(rules)
+    names = {key: display_name(key, lang, rules.vocabulary) for rule in rules for key in rule.frameworks}
     for rule in rules:
         pages[rule_uri(rule.id)] = rule_markdown(rule, lang, file_path=rule_file_path(rule, lang, rules.root),
-                                                 vocabulary=rules.vocabulary)
+                                                 vocabulary=rules.vocabulary,
+                                                 related=related_section(related[rule.id], lang, names))
     return pages
+
+
+def has_prose(src_uri: str) -> bool:
+    """Return whether a page is written prose (a rule page, a guide, ...) rather than a generated listing."""
+    return not (src_uri == INDEX_URI or src_uri.startswith(("catalog/", "frameworks/")))
 
 
 def page_problems(rules: Catalog) -> list[Problem]:

@@ -12,6 +12,7 @@ import pytest
 
 from generator.frameworks import framework_keys
 from generator.groups import rule_groups
+from generator.related import related_rules
 from generator.i18n import LABELS
 from rulebase.catalog import Catalog, load_catalog
 from rulebase.export import export_csv, export_json
@@ -123,6 +124,41 @@ def test_rule_pages_link_the_framework_rows_of_their_controls(site: Path, lang: 
                 anchor = re.search(f'href="([^"]*/{re.escape(key)}/#[^"]+)"><code>{re.escape(control)}</code>', panel)
                 assert anchor and resolve(site, url, anchor[1]) == framework
                 assert f'<tr id="{anchor[1].split("#")[1]}" data-control="{control}">' in framework_html
+
+
+def test_every_rule_id_in_prose_links_its_rule_page(site: Path) -> None:
+    unlinked, linked = [], 0
+    for page in sorted(site.rglob("*.html")):
+        path = url_path(page, site)
+        html = page.read_text(encoding="utf-8")
+        if refresh_target(html) or re.match(r"^/\w+/(rules/|catalog/|frameworks/)$|^/\w+/(catalog|frameworks)/", path):
+            continue  # redirects and the generated listings (their ids sit beside a link already)
+        html = re.sub(r"<pre.*?</pre>", "", html, flags=re.S)  # code blocks stay as they are
+        html = re.sub(r'<table class="rb-meta">.*?</table>', "", html, flags=re.S)  # the page's own id
+        for before, rule_id in re.findall(r'(.{0,200})<code>([a-z0-9-]+)</code>', html, flags=re.S):
+            if rule_id not in CATALOG.ids or path.endswith(f"/rules/{rule_id}/"):
+                continue
+            link = re.search(r'<a href="([^"]+)" class="rb-rule-link">$', before)
+            if not link or resolve(site, path, link[1]) != site / path.split("/")[1] / "rules" / rule_id / "index.html":
+                unlinked.append(f"{path}: {rule_id}")
+            else:
+                linked += 1
+    assert unlinked == []
+    assert linked >= 3 * 3  # the issue's example on the default-group pages, and the guides
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_rule_pages_list_their_related_rules(site: Path, lang: str) -> None:
+    related = related_rules(CATALOG)
+    for rule in CATALOG:
+        url = f"/{lang}/rules/{rule.id}/"
+        html = read(site, url)
+        if not related[rule.id]:
+            assert '<h2 id="related">' not in html
+            continue
+        section = html[html.index('<h2 id="related">'):html.index('<h2 id="run">')]
+        assert [resolve(site, url, href) for href in re.findall(r'<li><a href="([^"]+)">', section)] == [
+            site / lang / "rules" / item.rule.id / "index.html" for item in related[rule.id]]
 
 
 @pytest.mark.parametrize(("url", "rule_id", "lang"), REDIRECTS)

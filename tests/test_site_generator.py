@@ -13,6 +13,7 @@ import pytest
 
 from generator.build import Options, build_environment
 from generator.frameworks import control_anchor, controls, controls_order, framework_keys, framework_markdown
+from generator.related import MAX_RELATED, link_rule_ids, related_rules, related_section
 from generator.groups import NAV_RULES_MAX, group_markdown, neighbours, rule_groups
 from generator.i18n import LABELS, framework_name
 from generator.index_page import fold, index_markdown
@@ -357,3 +358,41 @@ def test_index_framework_filter_offers_each_control(catalog: Catalog) -> None:
         for control in {c for r in catalog for c in r.frameworks.get(key, ())}:
             assert f'<option value="{key}:{control}" data-page="../frameworks/{key}/#{control_anchor(control)}">' \
                 in markdown
+
+
+def test_related_rules_share_a_control_or_a_resource_type_controls_first(catalog: Catalog) -> None:
+    related = related_rules(catalog)
+    for rule in catalog:
+        controls = {(k, c) for k, ids in rule.frameworks.items() for c in ids}
+        same_control = {r.id for r in catalog if r.id != rule.id
+                        and controls & {(k, c) for k, ids in r.frameworks.items() for c in ids}}
+        same_type = {r.id for r in catalog if r.id != rule.id and set(r.resource_types) & set(rule.resource_types)}
+        listed = [item.rule.id for item in related[rule.id]]
+        assert len(listed) == min(MAX_RELATED, len(same_control | same_type))
+        assert set(listed) <= same_control | same_type
+        assert listed[:len(same_control)] == [i for i in listed if i in same_control]  # controls first
+        if len(same_control) <= MAX_RELATED:
+            assert same_control <= set(listed)
+    counterpart = "cloudformation-aws-security-group-ingress-admin-ports-open-to-world"
+    first = related["aws-ec2-security-group-ingress-admin-ports-open-to-world"][0]
+    assert first.rule.id == counterpart and ("aws-security-hub", "EC2.13") in first.controls
+
+
+def test_related_section_links_each_rule_and_says_why(catalog: Catalog) -> None:
+    related = related_rules(catalog)[DEFAULT_SG]
+    section = related_section(related, "ja", {"aws-security-hub": "AWS Security Hub"})
+    assert section.startswith(f"## {LABELS['ja']['related_heading']} {{#related}}")
+    assert re.findall(r'<li><a href="../([^/]+)/">', section) == [item.rule.id for item in related]
+    assert related_section([], "en", {}) == ""
+
+
+def test_rule_ids_in_prose_become_links_but_not_in_code_blocks_or_links() -> None:
+    ids = {DEFAULT_SG, ALL_PORTS}
+    html = (f"<p>See <code>{ALL_PORTS}</code> and <code>{DEFAULT_SG}</code>, <code>not-a-rule</code>.</p>"
+            f'<pre><code>{ALL_PORTS}</code></pre><a href="x"><code>{ALL_PORTS}</code></a>')
+    assert link_rule_ids(html, ids, f"rules/{DEFAULT_SG}/", current=DEFAULT_SG) == (
+        f'<p>See <a href="../{ALL_PORTS}/" class="rb-rule-link"><code>{ALL_PORTS}</code></a> and '
+        f"<code>{DEFAULT_SG}</code>, <code>not-a-rule</code>.</p>"
+        f'<pre><code>{ALL_PORTS}</code></pre><a href="x"><code>{ALL_PORTS}</code></a>')
+    assert f'<a href="../../rules/{ALL_PORTS}/"' in link_rule_ids(html, ids, "guides/close/")
+    assert f'<a href="rules/{ALL_PORTS}/"' in link_rule_ids(html, ids, "")
