@@ -25,6 +25,7 @@ from generator.frameworks import framework_keys
 from generator.groups import NAV_RULES_MAX, neighbours, rule_groups
 from generator.index_page import INDEX_URI
 from generator.related import link_rule_ids
+from generator.search import with_extra_terms
 from generator.redirects import redirect_map, redirect_problems
 from generator.rule_page import rule_file_path, rule_uri
 
@@ -97,5 +98,6 @@ def on_page_context(context: dict[str, Any], page: Page, config: MkDocsConfig, n
         if site.has_prose(page.file.src_uri):  # rule pages and hand-written pages; not the generated listings
             current = page.file.src_uri.removeprefix("rules/").removesuffix(".md")
             content = link_rule_ids(content, _catalog(config).ids, page.url, current=current)
-        page.rulebase_content, page.content = site.split_for_search(content)
+        page.rulebase_content, searched = site.split_for_search(content)
+        page.content = with_extra_terms(searched, config.theme["language"])
     return context

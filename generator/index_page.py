@@ -115,6 +115,7 @@ def row_text(rule: Rule, lang: str) -> str:
     """Return the folded text the index's free-text filter searches in a rule's row."""
     return fold(" ".join([
         rule.id, rule.title(lang), rule.title("en"), rule.summary(lang), rule.category, rule.service,
+        f"cwe-{rule.cwe} cwe{rule.cwe}" if rule.cwe else "",
         *rule.resource_types, *rule.legacy_ids,
         *(f"{name} {framework_name(name)} {' '.join(ids)}" for name, ids in rule.frameworks.items()),
     ]))

@@ -234,3 +234,53 @@ def test_index_filters_by_control_and_links_the_framework_page(page: Page, base_
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.goto(f"{base_url}/ja/frameworks/{key}/")
     page.screenshot(path=SCREENSHOTS / "framework-ja.png", full_page=True)
+
+
+def all_result_pages(page: Page, url: str, query: str) -> set[str]:
+    """Search from `url` and return the paths of every result page (Material shows them ten at a time)."""
+    search_results(page, url, query)
+    items = page.locator(".md-search-result__item > a")
+    scroller = page.locator(".md-search__scrollwrap")
+    count = -1
+    while items.count() != count:  # each arrival at the bottom of the list adds four more
+        count = items.count()
+        scroller.evaluate("el => el.scrollTo(0, 0)")
+        page.wait_for_timeout(100)
+        scroller.evaluate("el => el.scrollTo(0, el.scrollHeight)")
+        page.wait_for_timeout(300)
+    return {path.split("#")[0] for path in items.evaluate_all("l => l.map(a => new URL(a.href).pathname)")}
+
+
+def test_french_search_finds_without_accents_what_it_finds_with_them(page: Page, base_url: str) -> None:
+    accented = all_result_pages(page, f"{base_url}/fr/", "défaut")
+    assert f"/fr/rules/{DEFAULT_SG}/" in accented
+    assert accented <= all_result_pages(page, f"{base_url}/fr/", "defaut")
+    assert all_result_pages(page, f"{base_url}/fr/", "securite") >= {f"/fr/rules/{r.id}/" for r in CATALOG
+                                                                  if "sécurité" in r.title("fr")}
+
+
+def test_ipprotocol_minus_one_finds_the_all_protocols_rules(page: Page, base_url: str) -> None:
+    paths = search_results(page, f"{base_url}/en/", "IpProtocol -1")
+    assert paths[0] == "/en/rules/cloudformation-aws-security-group-egress-with-all-protocols/"
+    pages = all_result_pages(page, f"{base_url}/en/", "IpProtocol -1")
+    assert {"/en/rules/cloudformation-aws-security-group-egress-with-all-protocols/",
+            f"/en/rules/{ALL_PORTS}/"} <= pages
+    assert page.evaluate("rulebaseSearchQuery('IpProtocol: \"-1\"')") == "ipprotocolall"
+
+
+@pytest.mark.parametrize("query", ["既定", "既定のセキュリティグループ", "デフォルト セキュリティグループ"])
+def test_japanese_search_finds_the_default_group_rule(page: Page, base_url: str, query: str) -> None:
+    paths = search_results(page, f"{base_url}/ja/", query)
+    assert f"/ja/rules/{DEFAULT_SG}/" in paths[:3]
+    assert all(path.startswith("/ja/") for path in paths)
+
+
+@pytest.mark.parametrize("query", ["CWE-284", "cwe-284", "284"])
+def test_index_filter_matches_cwe_numbers(page: Page, base_url: str, query: str) -> None:
+    page.goto(f"{base_url}/en/rules/")
+    page.locator("input[data-filter=text]").fill(query)
+    rows = page.locator(".rb-index tbody tr:visible")
+    expected = sorted(r.id for r in CATALOG if r.cwe == 284)
+    assert expected
+    expect(rows).to_have_count(len(expected))
+    assert sorted(rows.evaluate_all("rows => rows.map(r => r.dataset.rule)")) == expected

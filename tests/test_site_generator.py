@@ -14,6 +14,7 @@ import pytest
 from generator.build import Options, build_environment
 from generator.frameworks import control_anchor, controls, controls_order, framework_keys, framework_markdown
 from generator.related import MAX_RELATED, link_rule_ids, related_rules, related_section
+from generator.search import extra_terms, with_extra_terms
 from generator.groups import NAV_RULES_MAX, group_markdown, neighbours, rule_groups
 from generator.i18n import LABELS, framework_name
 from generator.index_page import fold, index_markdown
@@ -396,3 +397,16 @@ def test_rule_ids_in_prose_become_links_but_not_in_code_blocks_or_links() -> Non
         f'<pre><code>{ALL_PORTS}</code></pre><a href="x"><code>{ALL_PORTS}</code></a>')
     assert f'<a href="../../rules/{ALL_PORTS}/"' in link_rule_ids(html, ids, "guides/close/")
     assert f'<a href="rules/{ALL_PORTS}/"' in link_rule_ids(html, ids, "")
+
+
+def test_search_terms_fold_accents_and_name_ipprotocol_minus_one() -> None:
+    assert extra_terms("Le groupe par défaut, sécurité et Sécurité", "fr") == ["defaut", "securite"]
+    assert extra_terms("デフォルトのセキュリティグループ", "ja") == []  # no Latin accents; no ASCII change
+    assert extra_terms("rules whose IpProtocol is -1 (every protocol)", "en") == ["ipprotocolall"]
+    assert extra_terms('"IpProtocol": "-1"', "en") == ["ipprotocolall"]
+    assert extra_terms("IpProtocol is tcp, FromPort -1", "en") == ["ipprotocolall"]  # same sentence: kept
+    assert extra_terms("IpProtocol is tcp. Port 1", "en") == []
+    html = '<h1 id="t">Défaut</h1>\n<p>a</p>\n<h2 id="b">B</h2>\n<p>é</p>'
+    assert with_extra_terms(html, "fr") == ('<h1 id="t">Défaut</h1>\n<p>a</p>\n'
+                                           '\n<p class="rb-search-terms">defaut</p>\n'
+                                           '<h2 id="b">B</h2>\n<p>é</p>\n<p class="rb-search-terms">e</p>\n')

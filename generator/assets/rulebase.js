@@ -84,3 +84,44 @@
     document.addEventListener("DOMContentLoaded", init);
   }
 })();
+
+/* rulebase: the search query, as Material's search worker receives it (the box keeps what was typed).
+   - lunr reads `-1` as "without 1": a number is never meant so, and `IpProtocol -1` becomes the term the index
+     holds for it (generator/search.py: ipprotocolall).
+   - Japanese: a word no page uses becomes the one they use (既定 -> デフォルト), and a query written without
+     spaces is cut where the script changes, dropping particles (既定のセキュリティグループ ->
+     デフォルト セキュリティグループ): Material's search finds space-separated Japanese words. */
+(function () {
+  "use strict";
+  var QUERY = 2;  /* Material's SearchMessageType.QUERY */
+  var SYNONYMS = { "既定": "デフォルト" };
+  var PARTICLES = ["の", "を", "は", "が", "に", "で", "と", "へ", "も", "や", "から", "まで", "より"];
+  var SCRIPT = /(\p{sc=Han}+|[\p{sc=Katakana}ー]+|\p{sc=Hiragana}+|[^\p{sc=Han}\p{sc=Katakana}\p{sc=Hiragana}ー]+)/gu;
+
+  function rewrite(query) {
+    query = query
+      .replace(/\bipprotocol\b\s*[:=]?\s*["']?-1["']?/gi, "ipprotocolall")
+      .replace(/(^|\s)-(?=\d)/g, "$1");
+    Object.keys(SYNONYMS).forEach(function (word) {
+      query = query.split(word).join(" " + SYNONYMS[word] + " ");
+    });
+    if (/[\p{sc=Han}\p{sc=Katakana}\p{sc=Hiragana}]/u.test(query)) {
+      query = (query.match(SCRIPT) || []).filter(function (part) {
+        return PARTICLES.indexOf(part.trim()) === -1;
+      }).join(" ");
+    }
+    return query.replace(/\s+/g, " ").trim();
+  }
+
+  window.rulebaseSearchQuery = rewrite;  /* for the tests */
+  if (typeof Worker === "undefined") return;
+  var post = Worker.prototype.postMessage;
+  Worker.prototype.postMessage = function (message) {
+    if (message && message.type === QUERY && typeof message.data === "string") {
+      var args = Array.prototype.slice.call(arguments);
+      args[0] = { type: message.type, data: rewrite(message.data) };
+      return post.apply(this, args);
+    }
+    return post.apply(this, arguments);
+  };
+})();
