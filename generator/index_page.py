@@ -131,14 +131,18 @@ def row_html(rule: Rule, lang: str) -> str:
         f'{escape(framework_name(name))} <span class="rb-controls">{escape(", ".join(ids))}</span>'
         for name, ids in rule.frameworks.items()
     )
+    def cell(key: str, html: str) -> str:  # the label shows on phones, where each row is a card
+        return f'<td data-label="{escape(label(lang, key))}">{html}</td>'
+
     return (
         f'<tr data-rule="{escape(rule.id)}" {attrs} data-text="{escape(text)}">'
-        f'<td><a href="{escape(rule.id)}/">{escape(rule.title(lang))}</a><br><code>{escape(rule.id)}</code></td>'
-        f"<td>{severity_badge(rule.severity, lang)}</td>"
-        f"<td>{escape(value_label(lang, 'kind', rule.kind))}</td>"
-        f"<td>{escape(value_label(lang, 'platform', rule.platform))}</td>"
-        f"<td>{escape(rule.category)}</td>"
-        f"<td>{frameworks}</td></tr>"
+        f'<td class="rb-title"><a href="{escape(rule.id)}/">{escape(rule.title(lang))}</a><br>'
+        f"<code>{escape(rule.id)}</code></td>"
+        + cell("severity", severity_badge(rule.severity, lang))
+        + cell("kind", escape(value_label(lang, "kind", rule.kind)))
+        + cell("platform", escape(value_label(lang, "platform", rule.platform)))
+        + cell("category", escape(rule.category))
+        + cell("frameworks", frameworks) + "</tr>"
     )
 
 

@@ -14,6 +14,7 @@ from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from generator.groups import rule_groups
 from generator.index_page import row_text
+from generator.i18n import LABELS
 from rulebase.catalog import load_catalog
 from rulebase.model import LANGUAGES
 from site_support import CHROMIUM, CHROMIUM_FLAGS, RULES, SCREENSHOTS, built_site, serve
@@ -284,3 +285,41 @@ def test_index_filter_matches_cwe_numbers(page: Page, base_url: str, query: str)
     assert expected
     expect(rows).to_have_count(len(expected))
     assert sorted(rows.evaluate_all("rows => rows.map(r => r.dataset.rule)")) == expected
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_phone_index_is_one_card_per_rule_with_title_severity_and_kind(phone: Page, base_url: str, lang: str) -> None:
+    phone.goto(f"{base_url}/{lang}/rules/")
+    rows = phone.locator(".rb-index tbody tr")
+    expect(rows).to_have_count(len(CATALOG))
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390  # nothing scrolls sideways
+    for n in range(rows.count()):
+        row = rows.nth(n)
+        rule = CATALOG[row.get_attribute("data-rule") or ""]
+        box = row.bounding_box()
+        assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 390
+        expect(row.locator("td.rb-title a")).to_have_text(rule.title(lang))
+        for part in (row.locator("td.rb-title a"), row.locator(".rb-badge"), row.locator("td").nth(2)):
+            part_box = part.bounding_box()
+            assert part_box is not None and part_box["x"] + part_box["width"] <= 390
+        expect(row.locator("td").nth(2)).to_contain_text(LABELS[lang][f"kind.{rule.kind}"])
+        expect(row.locator(".rb-badge")).to_have_text(LABELS[lang][f"severity.{rule.severity}"])
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    phone.screenshot(path=SCREENSHOTS / f"phone-index-{lang}.png")
+
+
+@pytest.mark.parametrize("rule_id", sorted(CATALOG.ids))
+def test_phone_code_blocks_show_the_highlighted_lines_without_sideways_scrolling(phone: Page, base_url: str,
+                                                                                 rule_id: str) -> None:
+    phone.goto(f"{base_url}/en/rules/{rule_id}/")
+    overflow = phone.locator(".highlight:has(.hll) pre > code").evaluate_all(
+        "codes => codes.map(c => c.scrollWidth - c.clientWidth)")
+    assert overflow and max(overflow) <= 1
+    highlighted = phone.locator(".hll")
+    for n in range(highlighted.count()):
+        box = highlighted.nth(n).bounding_box()
+        assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 390
+    if rule_id == ALL_PORTS:
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        phone.goto(f"{base_url}/en/rules/{rule_id}/#non-compliant")
+        phone.screenshot(path=SCREENSHOTS / "phone-rule-non-compliant-en.png")
