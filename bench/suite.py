@@ -24,7 +24,7 @@ from typing import Callable
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench import bench_scan, bench_site, bench_snapshot, bench_verify  # noqa: E402
+from bench import bench_collect, bench_scan, bench_site, bench_snapshot, bench_verify  # noqa: E402
 from bench.peers import Peer, ensure_peers  # noqa: E402
 
 
@@ -182,6 +182,38 @@ def snapshot_table(runs: int, work: Path) -> int:
     return _print(bench_snapshots(runs, work))
 
 
+def bench_collecting(runs: int, work: Path) -> list[Row]:
+    """`rulebase collect` on moto's server: 17 Regions at once against the slowest Region alone, in turns, first
+    on moto as is, then with each answer delayed as by the network (see bench/bench_collect.py)."""
+    count = len(bench_collect.REGIONS)
+    rows: list[Row] = []
+    slowest = ""
+    for latency in (0.0, bench_collect.LATENCY):
+        server, env = bench_collect.start(str(work / "aws-config"), latency)
+        try:
+            bench_collect.seed(env)
+            if not slowest:
+                alone = {region: timed(1, bench_collect.collect_process(env, (region,), work / "one"))[0]
+                         for region in bench_collect.REGIONS}
+                slowest = max(alone, key=lambda region: alone[region])
+            one, every = side_by_side(runs, bench_collect.collect_process(env, (slowest,), work / "one"),
+                                      bench_collect.collect_process(env, bench_collect.REGIONS, work / "all"))
+        finally:
+            server.stop()
+        ratio = statistics.median(every) / statistics.median(one)
+        where = f"{latency * 1000:.0f} ms added to each answer" if latency else "moto as is, CPU-bound on this machine"
+        rows += [Row("collect", f"one Region ({slowest}, the slowest alone), {where}, whole process", one),
+                 Row("collect", f"{count} Regions at once ({bench_collect.WORKERS} threads), {where}, whole process",
+                     every, f"{ratio:.2f}× one Region")]
+    rows[-1].target, rows[-1].ok = "≤ 1.5×", statistics.median(rows[-1].samples) <= 1.5 * rows[-2].median
+    return rows
+
+
+def collect_table(runs: int, work: Path) -> int:
+    """Print the collect rows alone (`python -m bench.bench_collect`); return 1 if a target is missed."""
+    return _print(bench_collecting(runs, work))
+
+
 def bench_harness(runs: int, sizes: list[int], work: Path) -> list[Row]:
     env = dict(os.environ, RULEBASE_CACHE_DIR=str(work / "cache"))
     os.environ["RULEBASE_CACHE_DIR"] = env["RULEBASE_CACHE_DIR"]
@@ -296,6 +328,7 @@ def main(argv: list[str] | None = None) -> int:
         print(table(rows), flush=True)
         for name, step in (("scanner", lambda: bench_scanner(runs, work, peers)),
                            ("snapshot", lambda: bench_snapshots(runs, work)),
+                           ("collect", lambda: bench_collecting(max(3, runs // 2), work)),
                            ("harness", lambda: bench_harness(max(3, runs // 2), sizes, work)),
                            ("site", lambda: bench_website(max(1, runs // 4), sizes, work))):
             print(f"... {name}", file=sys.stderr, flush=True)

@@ -37,7 +37,7 @@ ALLOWED_OPERATIONS: tuple[str, ...] = (
 REGION_OPERATIONS: Mapping[str, str] = {
     name: "".join(word.capitalize() for word in name.split("-")) for name in OPERATIONS
 }
-WORKERS = 8  # Regions collected at once: the calls wait on the network, not on this machine
+WORKERS = 32  # Regions collected at once (AWS has fewer): the threads wait on the network, not on this machine
 # Throttling and transient errors are retried by botocore with exponential backoff and jitter; AccessDenied
 # (EC2's UnauthorizedOperation) is not retryable and is reported at once.
 RETRIES = {"mode": "standard", "max_attempts": 8}
@@ -137,10 +137,13 @@ def collect(output: Path, regions: Sequence[str] | None = None, profile: str | N
     if bad:
         raise CollectError(f"not a Region name: {', '.join(bad)}")
     result = CollectResult(account, output, tuple(regions))
-    clients = {region: make_client(session, "ec2", region) for region in result.regions}  # sessions aren't thread-safe
     stop = threading.Event()
     bar = _progress(len(result.regions) * len(REGION_OPERATIONS), progress)
     lock = threading.Lock()
+
+    def client(region: str) -> Any:
+        with lock:  # a session is not thread-safe; made in the workers, one client overlaps the others' calls
+            return make_client(session, "ec2", region)
 
     def done(path: Path | None, error: str | None) -> None:
         with lock:
@@ -155,7 +158,7 @@ def collect(output: Path, regions: Sequence[str] | None = None, profile: str | N
 
     pool = ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix="collect")
     futures: list[Future[None]] = [
-        pool.submit(_collect_region, clients[region], output / account / region, region, stop, done)
+        pool.submit(_collect_region, client, output / account / region, region, stop, done)
         for region in result.regions
     ]
     try:
@@ -173,10 +176,11 @@ def collect(output: Path, regions: Sequence[str] | None = None, profile: str | N
     return result
 
 
-def _collect_region(client: Any, folder: Path, region: str, stop: threading.Event,
+def _collect_region(client_of: Callable[[str], Any], folder: Path, region: str, stop: threading.Event,
                     done: Callable[[Path | None, str | None], None]) -> None:
     from botocore.exceptions import BotoCoreError, ClientError
 
+    client = client_of(region)
     for name, operation in REGION_OPERATIONS.items():
         if stop.is_set():
             return

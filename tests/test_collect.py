@@ -357,3 +357,12 @@ def test_all_regions_are_those_describe_regions_lists(aws: LocalAws, tmp_path: P
     assert (code, err) == (0, "")
     assert out == f"collected 6 operations in {len(enabled)} Regions of account {ACCOUNT} into {tmp_path / 'out'} (0 failed)\n"
     assert sorted(p.name for p in (tmp_path / "out" / ACCOUNT).iterdir()) == enabled
+
+
+def test_the_readme_policy_allows_exactly_the_operations_collect_calls() -> None:
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Collect from an account", 1)[1].split("\n## ", 1)[0]
+    policy = json.loads(section.split("```json\n", 1)[1].split("```", 1)[0])
+    actions = [action for statement in policy["Statement"] for action in statement["Action"]]
+    assert sorted(actions) == sorted(("sts:" if operation == "GetCallerIdentity" else "ec2:") + operation
+                                     for operation in collector.ALLOWED_OPERATIONS)
