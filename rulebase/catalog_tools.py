@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Iterable
+from typing import TYPE_CHECKING, Iterable
 
+from rulebase.messages import display_width, message, pad, translate
 from rulebase.model import LANGUAGES, Rule
+
+if TYPE_CHECKING:
+    from rulebase.vocabulary import Vocabulary
 
 RULE_ID = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")  # matched whole (fullmatch): `$` would accept a final newline
 MAX_ID_LENGTH = 100  # as rule.schema.json says; a folder name has at most 255 bytes
@@ -18,51 +22,73 @@ class ToolError(Exception):
 
 
 def format_list(rules: Iterable[Rule], lang: str = "en") -> str:
-    """Return one line per rule: id, severity, kind, platform and title."""
+    """Return one line per rule in `lang`: id, severity, kind, platform and title, in columns of display width."""
     rules = list(rules)
-    width = max((len(rule.id) for rule in rules), default=2)
-    lines = [f"{'ID':<{width}}  {'SEVERITY':<8}  {'KIND':<7}  {'PLATFORM':<14}  TITLE"]
-    lines += [f"{r.id:<{width}}  {r.severity:<8}  {r.kind:<7}  {r.platform:<14}  {r.title(lang)}" for r in rules]
-    lines.append(f"{len(rules)} rules")
+    header = [translate(f"list.{name}", lang) for name in ("id", "severity", "kind", "platform", "title")]
+    rows = [[r.id, _value("severity", r.severity, lang), _value("kind", r.kind, lang),
+             _value("platform", r.platform, lang), r.title(lang)] for r in rules]
+    widths = [max(display_width(row[column]) for row in [header, *rows]) for column in range(4)]
+    lines = ["  ".join([*(pad(cell, width) for cell, width in zip(row, widths)), row[4]]) for row in [header, *rows]]
+    lines.append(translate("list.count", lang, count=len(rules)))
     return "\n".join(lines) + "\n"
 
 
-def format_rule(rule: Rule, lang: str = "en") -> str:
-    """Return a rule's metadata and description as plain text."""
+def format_rule(rule: Rule, lang: str = "en", vocabulary: Vocabulary | None = None) -> str:
+    """Return a rule's metadata and description as plain text in `lang`: labels and values translated (category
+    and framework names through `vocabulary`), the title underlined to its width on a terminal."""
     page = rule.page(lang)
+    separator = translate("list.separator", lang)
+    category = vocabulary.category(rule.category, lang) if vocabulary is not None else rule.category
+    frameworks = vocabulary.frameworks if vocabulary is not None else {}
     fields = [
-        ("id", rule.id), ("severity", rule.severity), ("kind", rule.kind), ("platform", rule.platform),
-        ("resource types", ", ".join(rule.resource_types)), ("category", rule.category),
+        ("id", rule.id), ("severity", _value("severity", rule.severity, lang)),
+        ("kind", _value("kind", rule.kind, lang)), ("platform", _value("platform", rule.platform, lang)),
+        ("resource_types", separator.join(rule.resource_types)), ("category", category),
         ("cwe", f"CWE-{rule.cwe}" if rule.cwe else "-"),
-        ("frameworks", "; ".join(f"{k} {', '.join(v)}" for k, v in rule.frameworks.items()) or "-"),
-        ("earlier ids", ", ".join(rule.legacy_ids) or "-"),
-        ("languages", ", ".join(f"{l} ({rule.translation_status(l)})" for l in LANGUAGES)),
+        ("frameworks", "; ".join(f"{frameworks[k].name(lang) if k in frameworks else k} {', '.join(v)}"
+                                 for k, v in rule.frameworks.items()) or "-"),
+        ("legacy_ids", ", ".join(rule.legacy_ids) or "-"),
+        ("languages", separator.join(f"{l} ({translate('status.' + rule.translation_status(l), lang)})"
+                                     for l in LANGUAGES)),
         ("file", page.path),
     ]
-    out = [page.title, "=" * len(page.title), ""]
+    labels = {name: translate("show.label", lang, label=message(f"show.{name}")) for name, _ in fields}
+    width = max(display_width(label) for label in labels.values()) + 1
+    out = [page.title, "=" * display_width(page.title), ""]
     if rule.summary(lang):
         out += [rule.summary(lang), ""]
-    out += [f"{name + ':':<16}{value}" for name, value in fields]
+    out += [f"{pad(labels[name], width)}{value}" for name, value in fields]
     description = page.section("description")
     if description:
         out += ["", description.markdown]
     return "\n".join(out) + "\n"
 
 
-def format_translations(rules: Iterable[Rule]) -> tuple[str, bool]:
-    """Return the rule × language matrix (ok / missing / stale) and whether every cell is ok."""
+def format_translations(rules: Iterable[Rule], lang: str = "en") -> tuple[str, bool]:
+    """Return the rule × language matrix (ok / missing / stale, in `lang`) and whether every cell is ok."""
     rules = list(rules)
-    width = max((len(rule.id) for rule in rules), default=4)
-    lines = [(f"{'RULE':<{width}}  " + "  ".join(f"{lang:<7}" for lang in LANGUAGES)).rstrip()]
+    rule_word = translate("list.rule", lang)
+    width = max([display_width(rule_word), *(len(rule.id) for rule in rules)])
+    words = {status: translate(f"status.{status}", lang) for status in ("ok", "missing", "stale")}
+    cell_width = max(7, *(display_width(word) for word in words.values()))
+    lines = [(f"{pad(rule_word, width)}  " + "  ".join(pad(code, cell_width) for code in LANGUAGES)).rstrip()]
     counts = {"ok": 0, "missing": 0, "stale": 0}
     for rule in rules:
-        cells = [rule.translation_status(lang) for lang in LANGUAGES]
+        cells = [rule.translation_status(code) for code in LANGUAGES]
         for cell in cells:
             counts[cell] += 1
-        lines.append(f"{rule.id:<{width}}  " + "  ".join(f"{cell:<7}" for cell in cells).rstrip())
-    lines.append(f"{len(rules)} rules × {len(LANGUAGES)} languages: "
-                 f"{counts['ok']} ok, {counts['missing']} missing, {counts['stale']} stale")
+        lines.append(f"{rule.id:<{width}}  " + "  ".join(pad(words[cell], cell_width) for cell in cells).rstrip())
+    lines.append(translate("translations.summary", lang, rules=message("list.count", count=len(rules)),
+                           languages=message("translations.languages", count=len(LANGUAGES)),
+                           **{status: message(f"translations.{status}", count=counts[status]) for status in counts}))
     return "\n".join(lines) + "\n", counts["ok"] == len(rules) * len(LANGUAGES)
+
+
+def _value(field: str, value: str, lang: str) -> str:
+    """Return a metadata value's word in `lang` (`severity`, `kind`, `platform`), or the value when it has none."""
+    from rulebase.messages import table
+
+    return translate(f"{field}.{value}", lang) if f"{field}.{value}" in table("en") else value
 
 
 def stamp_translations(rules: Iterable[Rule], targets: list[str]) -> list[str]:

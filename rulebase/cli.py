@@ -34,7 +34,7 @@ def cmd_scan(args: argparse.Namespace) -> int:
     catalog = load_catalog(args.rules_dir, validate=False)
     unknown = [rule_id for rule_id in args.rule if rule_id not in catalog]
     if unknown:
-        raise UsageError(f"unknown rule id: {', '.join(unknown)} (see `rulebase list`)")
+        raise UsageError(_translate("usage.unknown_rule", args.lang, ids=tuple(unknown)))
     rule_ids = [catalog[rule_id].id for rule_id in args.rule] or None
     result = scan(args.paths, rules=rule_ids, lang=args.lang, max_bytes=args.max_bytes, jobs=args.jobs,
                   catalog=catalog)
@@ -81,8 +81,8 @@ def cmd_show(args: argparse.Namespace) -> int:
 
     catalog = _catalog(args)
     if args.id not in catalog:
-        raise UsageError(f"unknown rule id: {args.id} (see `rulebase list`)")
-    _write(format_rule(catalog[args.id], args.lang), None)
+        raise UsageError(_translate("usage.unknown_rule", args.lang, ids=args.id))
+    _write(format_rule(catalog[args.id], args.lang, catalog.vocabulary), None)
     return 0
 
 
@@ -115,7 +115,7 @@ def cmd_translations(args: argparse.Namespace) -> int:
             print(f"stamped {path}")
         return 0
     catalog = _catalog(args)
-    text, complete = format_translations(catalog)
+    text, complete = format_translations(catalog, args.lang)
     _write(text, None)
     return 1 if args.check and not complete else 0
 
@@ -134,6 +134,12 @@ def cmd_verify(args: argparse.Namespace) -> int:
 
 class UsageError(Exception):
     """A mistake in the command line, reported as one line with exit 2."""
+
+
+def _translate(id: str, lang: str, **params: str | tuple[str, ...]) -> str:
+    from rulebase.messages import translate
+
+    return translate(id, lang, **params)
 
 
 def _write(text: str, output: str | None) -> None:
@@ -170,7 +176,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("paths", nargs="+", metavar="PATH", help="files or directories (*.yaml, *.yml, *.json, *.template)")
     p.add_argument("--format", choices=("text", "json", "sarif"), default="text")
     p.add_argument("--rule", action="append", default=[], metavar="ID", help="only this rule (repeatable; earlier ids work)")
-    p.add_argument("--lang", choices=LANGUAGES, default="en", help="language of titles and messages")
+    p.add_argument("--lang", choices=LANGUAGES, default="en",
+                   help="language of titles, messages and the summary (JSON keys, rule ids and SARIF fingerprints "
+                        "stay the same)")
     p.add_argument("--output", metavar="FILE", help="write the report to FILE instead of standard output")
     p.add_argument("--max-bytes", type=_byte_count, default=2_000_000, metavar="N",
                    help="skip files larger than N bytes with an error (default 2000000: CloudFormation's limit is 1 MB)")
@@ -189,6 +197,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="every Region enabled for the account (all, the default) or these Regions")
     p.add_argument("--output", required=True, metavar="DIR", help="writes DIR/<account-id>/<region>/<operation>.json")
 
+    # No --lang on verify: its lines are a contributor's compiler output about the source files (hl_lines,
+    # front-matter fields, English section names), compared exactly by CI and tests; the glossary's messages
+    # already quote the French or Japanese term they ask for.
     p = add("verify", cmd_verify, "run every example of every rule page through the checker")
     p.add_argument("rules_dir", nargs="?", metavar="RULES_DIR", help="the rules folder (default: the shipped catalog)")
     p.add_argument("--strict", action="store_true", help="stale translations are errors, not warnings")
@@ -220,6 +231,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--stamp", metavar="ID/LANG", action="append", default=[],
                    help="mark a translation as up to date with the English page (e.g. my-rule/fr; 'all' for every one)")
     p.add_argument("--check", action="store_true", help="exit 1 when a translation is missing or stale")
+    p.add_argument("--lang", choices=LANGUAGES, default="en", help="language of the headings and the summary")
     return parser
 
 

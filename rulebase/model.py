@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Literal, Mapping
+from typing import TYPE_CHECKING, Literal, Mapping
 
 from rulebase.escaping import printable
+
+if TYPE_CHECKING:
+    from rulebase.messages import Message
 
 LANGUAGES: tuple[str, ...] = ("en", "fr", "ja")
 Severity = Literal["info", "low", "medium", "high", "critical"]
@@ -47,8 +50,20 @@ class Problem:
     """An input that could not be read or a rule file that breaks the format."""
 
     location: Location
-    message: str
+    message: str  # in English: what the library, JSON in English and the verify harness read
     level: Level = "error"
+    # The same message as a value (id and parameters) for the formatters to translate; None for English-only text
+    # (the verify harness's and the catalog loader's messages). Not compared: `message` is its English rendering.
+    msg: Message | None = field(default=None, compare=False)
+
+    @classmethod
+    def of(cls, location: Location, msg: Message, level: Level = "error") -> Problem:
+        """Return the problem whose message is `msg`, rendered in English for `message`."""
+        return cls(location, msg.text("en"), level, msg)
+
+    def text(self, lang: str = "en") -> str:
+        """Return the message in `lang` (English for a problem made of English text only)."""
+        return self.msg.text(lang) if self.msg is not None and lang != "en" else self.message
 
     def format(self) -> str:
         """Return the compiler-style line `file:line: message`."""

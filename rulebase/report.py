@@ -10,6 +10,7 @@ from collections import Counter
 from typing import TYPE_CHECKING, Any, Iterable, TextIO
 
 from rulebase.escaping import markdown_text, printable
+from rulebase.messages import Message, message, translate
 from rulebase.model import SEVERITIES, SITE_URL, Finding, Problem, rule_url
 
 if TYPE_CHECKING:
@@ -49,9 +50,9 @@ def write_report(stream: TextIO, result: ScanResult, fmt: str = "text", *, catal
     SARIF only: `base_dir` is what artifact URIs are relative to (default: `default_base_dir()`), `fail_on` the
     lowest severity that makes the recorded exit code 1 (default: any finding)."""
     if fmt == "text":
-        stream.write(format_text(result, color=color))
+        stream.write(format_text(result, color=color, lang=lang))
     elif fmt == "json":
-        stream.write(format_json(result))
+        stream.write(format_json(result, lang))
     elif fmt == "sarif":
         if catalog is None:
             from rulebase.scanner import default_catalog
@@ -64,45 +65,56 @@ def write_report(stream: TextIO, result: ScanResult, fmt: str = "text", *, catal
 
 # --- text -------------------------------------------------------------------------------------------
 
-def format_text(result: ScanResult, *, color: bool = False) -> str:
-    """Return linter-style lines `file:line: severity rule-id resource: message`, grouped by file, then a summary."""
+def format_text(result: ScanResult, *, color: bool = False, lang: str = "en") -> str:
+    """Return linter-style lines `file:line: severity rule-id resource: message`, grouped by file, then a summary.
+
+    The words follow `lang`; the line's frame (`file:line:`, the `: ` before the message) is the same in every
+    language, so that editors and CI matchers read it."""
     paint = _painter(color)
+    error, note_word = translate("level.error", lang), translate("level.note", lang)
     by_file: dict[str, list[tuple[int, int, str]]] = {}
     for problem in result.problems:
         by_file.setdefault(problem.location.path, []).append(
             (problem.location.line, 0, f"{_where(problem.location.path, problem.location.line, paint)}: "
-                                       f"{paint('error', 'error')}: {printable(problem.message)}"))
+                                       f"{paint('error', error)}: {printable(problem.text(lang))}"))
     for note in result.notes:
         by_file.setdefault(note.location.path, []).append(
-            (note.location.line, 2, f"{_where(note.location.path, note.location.line, paint)}: note: {note.message}"))
+            (note.location.line, 2, f"{_where(note.location.path, note.location.line, paint)}: {note_word}: "
+                                    f"{printable(note.text(lang))}"))
     for finding in result.findings:
         by_file.setdefault(finding.location.path, []).append(
             (finding.location.line, 1, f"{_where(finding.location.path, finding.location.line, paint)}: "
-                                       f"{paint(finding.severity, finding.severity)} "
+                                       f"{paint(finding.severity, severity_name(finding.severity, lang))} "
                                        f"{paint('rule', finding.rule_id)} {printable(finding.resource)}{_place(finding)}: "
                                        f"{printable(finding.message)}"))
     blocks = ["\n".join(text for _, _, text in sorted(lines, key=lambda item: item[:2]))
               for _, lines in sorted(by_file.items())]
-    blocks.append(paint("path", summary(result)))
+    blocks.append(paint("path", summary(result, lang)))
     return "\n\n".join(blocks) + "\n"
 
 
-def summary(result: ScanResult) -> str:
-    """Return the one-line summary: findings by severity, files scanned, skipped and unreadable."""
+def summary(result: ScanResult, lang: str = "en") -> str:
+    """Return the one-line summary in `lang`: findings by severity, files scanned, skipped and unreadable."""
     scanned, skipped, failed = len(result.scanned), len(result.skipped), len({p.location.path for p in result.problems})
+    parts: list[Message] = []
     if result.findings:
         counts = Counter(f.severity for f in result.findings)
-        by_severity = ", ".join(f"{counts[s]} {s}" for s in reversed(SEVERITIES) if counts[s])
-        files = len({f.location.path for f in result.findings})
-        line = (f"{_count(len(result.findings), 'finding')} ({by_severity}) in {files}"
-                f" of {_count(scanned, 'file')} scanned")
+        by_severity = tuple(message(f"summary.severity.{s}", count=counts[s]) for s in reversed(SEVERITIES) if counts[s])
+        parts.append(message("summary.findings_in_files", findings=message("summary.findings", count=len(result.findings)),
+                             by_severity=by_severity, files=len({f.location.path for f in result.findings}),
+                             scanned=scanned))
     else:
-        line = f"No findings in {_count(scanned, 'file')} scanned"
+        parts.append(message("summary.no_findings", scanned=scanned))
     if skipped:
-        line += f"; {_count(skipped, 'file')} skipped (not a template or account data)"
+        parts.append(message("summary.skipped", count=skipped))
     if failed:
-        line += f"; {_count(failed, 'file')} could not be read"
-    return line + "."
+        parts.append(message("summary.unreadable", count=failed))
+    return translate("summary.separator", lang).join(part.text(lang) for part in parts) + translate("summary.end", lang)
+
+
+def severity_name(severity: str, lang: str = "en") -> str:
+    """Return a severity's word in `lang` (a severity the catalog does not know stays as it is)."""
+    return translate(f"severity.{severity}", lang) if severity in SEVERITIES else severity
 
 
 def _place(finding: Finding) -> str:
@@ -116,10 +128,6 @@ def _where(path: str, line: int, paint: Any) -> str:
     return where
 
 
-def _count(number: int, noun: str) -> str:
-    return f"{number} {noun}{'' if number == 1 else 's'}"
-
-
 def _painter(color: bool) -> Any:
     if not color:
         return lambda _style, text: text
@@ -128,13 +136,14 @@ def _painter(color: bool) -> Any:
 
 # --- json -------------------------------------------------------------------------------------------
 
-def format_json(result: ScanResult) -> str:
-    """Return the JSON object `{"findings": [...], "errors": [...], "notes": [...]}`."""
+def format_json(result: ScanResult, lang: str = "en") -> str:
+    """Return the JSON object `{"findings": [...], "errors": [...], "notes": [...]}`: messages in `lang`, keys,
+    rule ids and severities as they are."""
     document = {
         "findings": [finding.to_dict() for finding in result.findings],
-        "errors": [{"file": p.location.path, "line": p.location.line or None, "message": p.message}
+        "errors": [{"file": p.location.path, "line": p.location.line or None, "message": p.text(lang)}
                    for p in result.problems],
-        "notes": [{"folder": p.location.path, "message": p.message} for p in result.notes],
+        "notes": [{"folder": p.location.path, "message": p.text(lang)} for p in result.notes],
     }
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
 
@@ -193,7 +202,7 @@ def sarif_log(result: ScanResult, catalog: Catalog, lang: str = "en", *, with_re
             "invocations": [{
                 "exitCode": result.exit_status(fail_on),
                 "executionSuccessful": not result.problems,
-                "toolExecutionNotifications": [_sarif_notification(p, base)
+                "toolExecutionNotifications": [_sarif_notification(p, base, lang)
                                                for p in (*result.problems, *result.notes)],
             }],
         }],
@@ -286,11 +295,11 @@ def _sarif_results(findings: Iterable[Finding], index: dict[str, int], base: str
         yield result
 
 
-def _sarif_notification(problem: Problem, base: str) -> dict[str, Any]:
+def _sarif_notification(problem: Problem, base: str, lang: str) -> dict[str, Any]:
     location = problem.location
     return {
         "level": problem.level,
-        "message": {"text": problem.message},
+        "message": {"text": problem.text(lang)},
         "locations": [{"physicalLocation": _physical(artifact_location(location.path, base), location.line,
                                                      location.column)}],
     }

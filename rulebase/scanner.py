@@ -16,6 +16,7 @@ from functools import lru_cache
 from operator import attrgetter
 from typing import TYPE_CHECKING, Iterable, Iterator, Mapping, NamedTuple, Sequence
 
+from rulebase.messages import Message, message
 from rulebase.model import LANGUAGES, SEVERITIES, Finding, Location, Problem, Severity
 from rulebase.readers import DEFAULT_MAX_BYTES, Document, read_path, read_text
 
@@ -25,8 +26,7 @@ if TYPE_CHECKING:
 
 SUFFIXES = (".yaml", ".yml", ".json", ".template")  # what a directory scan reads
 PARALLEL_MIN_FILES = 64  # below this, starting worker processes costs more than it saves
-NOT_RECOGNISED = ("neither a CloudFormation template (no Resources mapping) nor account data (no SecurityGroups, "
-                  "NetworkAcls, Vpcs, FlowLogs, Subnets or Reservations list)")
+NOT_RECOGNISED = message("scan.not_recognised")
 
 
 @dataclass(frozen=True)
@@ -114,7 +114,7 @@ def scan(
             try:
                 snapshot_findings, snapshot_problems, snapshot_notes = check_snapshot(folder, documents, plan)
             except Exception as error:  # a bug must not hide the other folders' results
-                problems.append(Problem(Location(folder), f"internal error while scanning: {type(error).__name__}: {error}"))
+                problems.append(Problem.of(Location(folder), _internal_error(error)))
                 continue
             finally:
                 del documents
@@ -144,7 +144,7 @@ def scan_text(
     if isinstance(document, Problem):  # an empty example too: it must hold a document
         return ScanResult((), (replace(document, level="error"),))
     if document.kind is None:
-        return ScanResult((), (Problem(Location(path), NOT_RECOGNISED),))
+        return ScanResult((), (Problem.of(Location(path), NOT_RECOGNISED),))
     if document.kind == "account":
         findings, problems, notes = check_snapshot(path, [document], plan)
     else:
@@ -174,8 +174,8 @@ def check_snapshot(folder: str, documents: Sequence[Document], plan: Plan
             continue
         missing = snapshot.missing(check.requires)
         if missing:
-            notes.append(Problem(Location(folder), f"{check.rule_id} not evaluated: no {', '.join(missing)} output",
-                                 "note"))
+            notes.append(Problem.of(Location(folder), message("scan.not_evaluated", rule=check.rule_id,
+                                                              operations=tuple(missing), count=len(missing)), "note"))
         else:
             checks.append(check)
     findings, problems = _run(snapshot, checks, plan)
@@ -197,7 +197,8 @@ def _run(model: object, checks: Sequence[Check], plan: Plan) -> tuple[list[Findi
                 findings.append(Finding(check.rule_id, severity, violation.location, violation.resource,
                                         f"{title} ({violation.detail})", detail=violation.detail))
         except LimitExceeded as error:  # fail closed: a value the evaluator cannot enumerate is an error, not a pass
-            problem = Problem(error.location, f"{error.message} ({check.rule_id} not evaluated)")
+            problem = Problem.of(error.location, message("scan.limit_not_evaluated", problem=error.msg,
+                                                         rule=check.rule_id))
             if problem not in problems:
                 problems.append(problem)
     return findings, problems
@@ -220,8 +221,12 @@ def scan_file(path: str, plan: Plan, keep_posture: bool = True) -> FileResult:
             del document
             return FileResult(path, findings, problems, "template", None)
     except Exception as error:  # a bug must not hide the other files' results
-        problem = Problem(Location(path), f"internal error while scanning: {type(error).__name__}: {error}")
+        problem = Problem.of(Location(path), _internal_error(error))
         return FileResult(path, [], [problem], None, None)
+
+
+def _internal_error(error: Exception) -> Message:
+    return message("scan.internal_error", error=f"{type(error).__name__}: {error}")
 
 
 @contextmanager
@@ -292,7 +297,7 @@ def collect_files(paths: Iterable[str | os.PathLike[str]]) -> tuple[list[str], l
         elif os.path.lexists(path):
             files.setdefault(path)  # named explicitly: scanned whatever its suffix
         else:
-            problems.append(Problem(Location(path), "no such file or directory"))
+            problems.append(Problem.of(Location(path), message("read.no_such_file")))
     return list(files), problems
 
 
@@ -305,7 +310,8 @@ def _walk(root: str, problems: list[Problem]) -> Iterable[str]:
             with os.scandir(folder) as listing:
                 entries = sorted(listing, key=lambda entry: entry.name)
         except OSError as error:
-            problems.append(Problem(Location(error.filename or folder), f"cannot list directory: {error.strerror}"))
+            problems.append(Problem.of(Location(error.filename or folder),
+                                       message("scan.cannot_list", reason=error.strerror or type(error).__name__)))
             continue
         subfolders = []
         for entry in entries:

@@ -22,6 +22,7 @@ import itertools
 from typing import Any, Iterator, Mapping, NamedTuple, Protocol, Sequence
 
 from rulebase.model import Location
+from rulebase.messages import Message, message
 from rulebase.values import MISSING, UNKNOWN, Unset
 
 Key = str | int
@@ -52,10 +53,11 @@ class Source(NamedTuple):
 class LimitExceeded(Exception):
     """A value has more alternatives than the evaluator enumerates: the document cannot be judged."""
 
-    def __init__(self, location: Location, message: str) -> None:
-        super().__init__(message)
+    def __init__(self, location: Location, msg: Message) -> None:
+        self.msg = msg
+        self.message = msg.text("en")
+        super().__init__(self.message)
         self.location = location
-        self.message = message
 
 
 class Reference(NamedTuple):
@@ -151,7 +153,7 @@ class Template(NamedTuple):
         while todo:
             value, where, depth = todo.pop()
             if depth > MAX_DEPTH:
-                raise LimitExceeded(self.source.locate(where), f"Fn::If nested more than {MAX_DEPTH} deep")
+                raise LimitExceeded(self.source.locate(where), message("template.if_too_deep", depth=MAX_DEPTH))
             if type(value) is list:
                 for index in range(len(value) - 1, -1, -1):
                     item = value[index]
@@ -167,7 +169,7 @@ class Template(NamedTuple):
             elif type(value) is dict and not (len(value) == 1 and "Ref" in value):
                 found.append((where, value))  # a lone mapping, read as a list of one
             if len(found) > MAX_VARIANTS * 16:
-                raise LimitExceeded(self.source.locate(node), f"more than {MAX_VARIANTS * 16:,} list items")
+                raise LimitExceeded(self.source.locate(node), message("template.too_many_items", items=MAX_VARIANTS * 16))
         return iter(found)
 
     def _variants(self, value: Any, node: Path) -> list[Any]:
@@ -189,7 +191,7 @@ class Template(NamedTuple):
         if type(value) in _SCALARS:
             return MISSING if value is None else value
         if depth > MAX_DEPTH:
-            raise LimitExceeded(self.source.locate(node), f"intrinsic functions nested more than {MAX_DEPTH} deep")
+            raise LimitExceeded(self.source.locate(node), message("template.functions_too_deep", depth=MAX_DEPTH))
         if type(value) is list:
             items = (self._resolve(item, node + (i,), chosen, depth + 1) for i, item in enumerate(value))
             return [item for item in items if item is not MISSING]
@@ -217,7 +219,7 @@ class Template(NamedTuple):
         if type(value) in _SCALARS:
             return [MISSING if value is None else value]
         if depth > MAX_DEPTH:
-            raise LimitExceeded(self.source.locate(node), f"intrinsic functions nested more than {MAX_DEPTH} deep")
+            raise LimitExceeded(self.source.locate(node), message("template.functions_too_deep", depth=MAX_DEPTH))
         if type(value) is dict and len(value) == 1:
             name = next(iter(value))
             arguments = _if_arguments(value) if name == "Fn::If" else None
@@ -248,7 +250,7 @@ class Template(NamedTuple):
     def _bounded(self, alternatives: Sequence[Any], node: Path) -> Sequence[Any]:
         if len(alternatives) > MAX_VARIANTS:
             raise LimitExceeded(self.source.locate(node),
-                                f"more than {MAX_VARIANTS:,} combinations of Fn::If branches: cannot be evaluated")
+                                message("template.too_many_combinations", combinations=MAX_VARIANTS))
         return alternatives
 
     def _intrinsic(self, name: str, argument: Any) -> Any:
@@ -306,7 +308,7 @@ def _conditions(value: Any, node: Path, source: Source) -> list[str]:
     while todo:
         value, depth = todo.pop()
         if depth > MAX_DEPTH:
-            raise LimitExceeded(source.locate(node), f"values nested more than {MAX_DEPTH} deep")
+            raise LimitExceeded(source.locate(node), message("template.values_too_deep", depth=MAX_DEPTH))
         if type(value) is dict:
             arguments = _if_arguments(value)
             if arguments is not None:

@@ -173,4 +173,5 @@ def _assert_wheel_contents(wheel: Path, shipped: Catalog) -> None:
              for rule in shipped for page in rule.pages.values()}
     assert pages <= names, sorted(pages - names)
     assert {"rulebase/_rules/vocabulary.yaml", "rulebase/py.typed", "rulebase/schema/rule.schema.json",
-            "rulebase/schema/translation.schema.json", "rulebase/schema/catalog.schema.json"} <= names
+            "rulebase/schema/translation.schema.json", "rulebase/schema/catalog.schema.json",
+            *(f"rulebase/locale/{lang}.yaml" for lang in ("en", "fr", "ja"))} <= names

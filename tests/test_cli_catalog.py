@@ -28,9 +28,11 @@ def test_list(capsys: pytest.CaptureFixture[str]) -> None:
     lines = out.splitlines()
     assert code == 0
     catalog = load_catalog()
-    assert lines[-1] == f"{len(catalog)} rules"
+    assert lines[-1] == f"{len(catalog)} règles"
+    severities = {"info": "info", "low": "faible", "medium": "moyenne", "high": "élevée", "critical": "critique"}
     for rule in catalog:
-        assert any(line.startswith(rule.id) and line.endswith(rule.title("fr")) and rule.severity in line for line in lines)
+        assert any(line.startswith(rule.id) and line.endswith(rule.title("fr")) and f" {severities[rule.severity]} " in line
+                   for line in lines)
 
 
 def test_show_by_legacy_id(capsys: pytest.CaptureFixture[str]) -> None:
@@ -38,7 +40,7 @@ def test_show_by_legacy_id(capsys: pytest.CaptureFixture[str]) -> None:
     rule = load_catalog()["aws-ec2-security-group-egress-all-ports"]
     assert code == 0
     assert out.splitlines()[0] == rule.title("ja")
-    assert "id:             aws-ec2-security-group-egress-all-ports" in out
+    assert "ID:               aws-ec2-security-group-egress-all-ports" in out
     assert rule.page("ja").section("description").markdown.splitlines()[0] in out
 
 

@@ -75,7 +75,7 @@ def test_no_findings_exits_0(capsys: pytest.CaptureFixture[str]) -> None:
 def test_titles_in_the_chosen_language(capsys: pytest.CaptureFixture[str]) -> None:
     title = load_catalog(validate=False)[ALL_PROTOCOLS].title("ja")
     _, out, _ = run(capsys, f"{SCAN}/web.yml", "--lang", "ja")
-    assert out.splitlines()[0] == f"{SCAN}/web.yml:9: medium {ALL_PROTOCOLS} WebSg: {title} (IpProtocol -1)"
+    assert out.splitlines()[0] == f"{SCAN}/web.yml:9: 中 {ALL_PROTOCOLS} WebSg: {title} (IpProtocol -1)"
 
 
 def test_rule_option_selects_rules_by_id_or_earlier_id(capsys: pytest.CaptureFixture[str]) -> None:

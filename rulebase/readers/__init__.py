@@ -13,6 +13,7 @@ import os
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from rulebase.messages import message
 from rulebase.model import Location, Problem
 from rulebase.readers.json_reader import JsonLines, read_json
 from rulebase.readers.text import DEFAULT_MAX_BYTES, ReadError, decode, read_bytes
@@ -54,7 +55,7 @@ def read_text(text: str, path: str, syntax: str | None = None) -> Document | Pro
     if syntax not in (None, "yaml", "json"):
         raise ValueError(f"syntax must be 'yaml', 'json' or None, not {syntax!r}")
     if not text or text.isspace():
-        return Problem(Location(path), "empty file", "note")
+        return Problem.of(Location(path), message("read.empty"), "note")
     try:
         if syntax == "json":
             return _json(text, path)
@@ -74,7 +75,7 @@ def read_text(text: str, path: str, syntax: str | None = None) -> Document | Pro
 
 
 def _problem(error: ReadError, path: str) -> Problem:
-    return Problem(Location(path, error.line), error.message, "note" if error.empty else "error")
+    return Problem.of(Location(path, error.line), error.msg, "note" if error.empty else "error")
 
 
 def kind_of(data: Any) -> Kind | None:

@@ -15,6 +15,7 @@ from json.decoder import JSONDecoder, scanstring  # type: ignore[attr-defined]  
 from typing import Any, Sequence
 
 from rulebase.readers.text import ReadError
+from rulebase.messages import message
 
 Key = str | int
 INDEXED_DEPTH = 2  # containers at depth 0 and 1 are walked here; their children's offsets are known
@@ -174,7 +175,7 @@ def read_json(text: str) -> tuple[Any, JsonLines]:
         value = _standard(text)  # raises the precise error, with its line
         containers = {}
     except RecursionError:
-        raise ReadError("nesting too deep") from None
+        raise ReadError(message("json.too_deep")) from None
     return value, JsonLines(text, root, containers)
 
 
@@ -201,7 +202,7 @@ def _walk(text: str, pos: int, depth: int, containers: dict[int, _Container]) ->
             start = match.end()
             if name in children:  # a template's sections and resources: CloudFormation rejects a repeated one
                 first, here = (text.count("\n", 0, offset) + 1 for offset in (children[name][0], match.start(1)))
-                raise ReadError(f"duplicate key {name!r} (first on line {first})", here)
+                raise ReadError(message("read.duplicate_key", key=name, first=first), here)
             children[name] = (match.start(1) - 1, start)
             mapping[name], end = _walk(text, start, depth + 1, containers) if deeper else _scan_value(text, start)
             match = _NEXT_KEY.match(text, end)
@@ -231,7 +232,7 @@ def _scan_value(text: str, pos: int) -> tuple[Any, int]:
     except _Repeated:
         name, first, second = _repeated_key(text, pos) or ("?", pos, pos)
         first_line, line = (text.count("\n", 0, offset) + 1 for offset in (first, second))
-        raise ReadError(f"duplicate key {name!r} (first on line {first_line})", line) from None
+        raise ReadError(message("read.duplicate_key", key=name, first=first_line), line) from None
 
 
 def _repeated_key(text: str, pos: int) -> tuple[str, int, int] | None:
@@ -281,8 +282,8 @@ def _standard(text: str) -> Any:
     try:
         return json.loads(text)
     except json.JSONDecodeError as error:
-        raise ReadError(f"JSON syntax error: {error.msg} (column {error.colno})", error.lineno) from None
+        raise ReadError(message("json.syntax", problem=error.msg, column=error.colno), error.lineno) from None
     except RecursionError:
-        raise ReadError("nesting too deep") from None
+        raise ReadError(message("json.too_deep")) from None
     except ValueError as error:  # an integer with more digits than Python converts by default
-        raise ReadError(f"JSON: {str(error).split(';')[0]}") from None
+        raise ReadError(message("json.error", error=str(error).split(";")[0])) from None

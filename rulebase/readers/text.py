@@ -6,6 +6,8 @@ import codecs
 import os
 import stat
 
+from rulebase.messages import Message, message
+
 DEFAULT_MAX_BYTES = 2_000_000  # CloudFormation accepts templates up to 1 MB (from S3); leave room for account dumps
 
 _BOMS = (  # UTF-32 first: its little-endian mark starts with UTF-16's
@@ -18,14 +20,15 @@ _BOMS = (  # UTF-32 first: its little-endian mark starts with UTF-16's
 
 
 class ReadError(Exception):
-    """An input that cannot be read: the message and, where known, its 1-based line.
+    """An input that cannot be read: the message (a value, translated where it is printed) and its 1-based line.
 
     `empty` marks a file with nothing in it: a scan skips it, an example that should hold a document fails.
     """
 
-    def __init__(self, message: str, line: int = 0, *, empty: bool = False) -> None:
-        super().__init__(message)
-        self.message = message
+    def __init__(self, msg: Message, line: int = 0, *, empty: bool = False) -> None:
+        self.msg = msg
+        self.message = msg.text("en")
+        super().__init__(self.message)
         self.line = line
         self.empty = empty
 
@@ -35,7 +38,7 @@ def read_bytes(path: str, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
     try:
         info = os.stat(path)
         if not stat.S_ISREG(info.st_mode):
-            raise ReadError("not a regular file")
+            raise ReadError(message("read.not_regular_file"))
         if info.st_size > max_bytes:
             raise ReadError(_too_big(info.st_size, max_bytes))
         with open(path, "rb") as stream:
@@ -59,22 +62,28 @@ def decode(data: bytes) -> str:
             break
     if encoding == "utf-8" and b"\0" in data:
         index = data.index(b"\0")
-        raise ReadError("binary data (NUL byte), not a text file", data.count(b"\n", 0, index) + 1)
+        raise ReadError(message("read.binary"), data.count(b"\n", 0, index) + 1)
     try:
         text = data.decode(encoding)
     except UnicodeDecodeError as error:
         line = data.count(b"\n", 0, error.start) + 1 if encoding == "utf-8" else 0
-        raise ReadError(f"not {encoding.upper()} text (byte 0x{data[error.start]:02x}); save the file as UTF-8",
-                        line) from None
+        raise ReadError(message("read.encoding", encoding=encoding.upper(), byte=data[error.start]), line) from None
     if not text or text.isspace():
-        raise ReadError("empty file", empty=True)
+        raise ReadError(message("read.empty"), empty=True)
     return text
 
 
-def _too_big(size: int, limit: int) -> str:
-    return f"file is {size:,} bytes, over the limit of {limit:,} (--max-bytes)"
+def _too_big(size: int, limit: int) -> Message:
+    return message("read.too_big", size=size, limit=limit)
 
 
-def _os_message(error: OSError) -> str:
+def _os_message(error: OSError) -> Message:
+    """Return the OS error as a message: the common ones by errno, the rest as the OS words them (in English)."""
+    import errno
+
+    if error.errno == errno.EACCES:
+        return message("read.permission_denied")
+    if error.errno == errno.ENOENT:
+        return message("read.no_such_file")
     reason = error.strerror or type(error).__name__
-    return reason[0].lower() + reason[1:]
+    return message("read.os_error", reason=reason[0].lower() + reason[1:])

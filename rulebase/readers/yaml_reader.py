@@ -26,6 +26,7 @@ from yaml.events import (
     StreamEndEvent,
 )
 
+from rulebase.messages import Message, message
 from rulebase.readers.text import ReadError
 
 _CParser: Any
@@ -93,7 +94,7 @@ class MoreDocuments(ReadError):
     """The stream holds a second document; the first one's tree comes along, to tell what the file is."""
 
     def __init__(self, first: Any, lines: YamlLines, line: int) -> None:
-        super().__init__("more than one YAML document: a template is one document", line)
+        super().__init__(message("yaml.more_documents"), line)
         self.first = first
         self.lines = lines
 
@@ -106,9 +107,9 @@ def read_yaml(text: str) -> tuple[Any, YamlLines]:
         raise ReadError(_syntax_message(error), _line(error.problem_mark or error.context_mark)) from None
     except yaml.reader.ReaderError as error:
         line = text.count("\n", 0, error.position) + 1 if isinstance(error.position, int) else 0
-        raise ReadError(f"YAML: character #x{error.character:04x} is not allowed ({error.reason})", line) from None
+        raise ReadError(message("yaml.character", character=error.character, reason=error.reason), line) from None
     except yaml.YAMLError as error:
-        raise ReadError(f"YAML error: {error}") from None
+        raise ReadError(message("yaml.error", error=str(error))) from None
 
 
 def _parser(text: str) -> Callable[[], Any]:
@@ -150,9 +151,9 @@ def _build(get_event: Callable[[], Any], text: str) -> tuple[Any, YamlLines]:
                 anchors[event.anchor] = value
         elif kind is MappingStartEvent or kind is SequenceStartEvent:
             if len(stack) >= MAX_DEPTH:
-                raise ReadError(f"nesting deeper than {MAX_DEPTH} levels", event.start_mark.line + 1)
+                raise ReadError(message("yaml.too_deep", depth=MAX_DEPTH), event.start_mark.line + 1)
             if len(spans) >= max_containers:
-                raise ReadError(f"more than {max_containers:,} mappings and sequences for {len(text):,} characters",
+                raise ReadError(message("yaml.too_many_containers", containers=max_containers, characters=len(text)),
                                 event.start_mark.line + 1)
             line = event.start_mark.line + 1
             stack.append((container, keys, key, event.tag, event.anchor, line))
@@ -176,13 +177,13 @@ def _build(get_event: Callable[[], Any], text: str) -> tuple[Any, YamlLines]:
         elif kind is AliasEvent:
             name = event.anchor
             if name in unfinished:
-                raise ReadError(f"alias *{name} refers to a node that contains it", event.start_mark.line + 1)
+                raise ReadError(message("yaml.alias_recursive", name=name), event.start_mark.line + 1)
             if name not in anchors:
-                raise ReadError(f"alias *{name} has no anchor &{name} before it", event.start_mark.line + 1)
+                raise ReadError(message("yaml.alias_unknown", name=name), event.start_mark.line + 1)
             value = anchors[name]
             expanded += _size(value, sizes)
             if expanded > MAX_ALIAS_NODES:
-                raise ReadError(f"aliases expand to more than {MAX_ALIAS_NODES:,} nodes (an alias bomb?)",
+                raise ReadError(message("yaml.alias_bomb", nodes=MAX_ALIAS_NODES),
                                 event.start_mark.line + 1)
         elif kind is DocumentStartEvent:
             documents += 1
@@ -191,7 +192,7 @@ def _build(get_event: Callable[[], Any], text: str) -> tuple[Any, YamlLines]:
             continue
         elif kind is StreamEndEvent:
             if root is _NO_KEY:
-                raise ReadError("empty file (no YAML document)", empty=True)
+                raise ReadError(message("yaml.empty"), empty=True)
             return root, YamlLines(root, spans)
         else:  # stream start, document end
             continue
@@ -201,10 +202,10 @@ def _build(get_event: Callable[[], Any], text: str) -> tuple[Any, YamlLines]:
                 if kind is ScalarEvent and event.tag is None:
                     value = event.value  # keys are text, as in CloudFormation's JSON: `1` and `1.0` are two keys
                 if not isinstance(value, _SCALAR_KEYS):
-                    raise ReadError("a mapping key must be a scalar", event.start_mark.line + 1)
+                    raise ReadError(message("yaml.key_not_scalar"), event.start_mark.line + 1)
                 line = event.start_mark.line + 1
                 if value in keys:  # CloudFormation rejects it; which value a tool reads would be a guess
-                    raise ReadError(f"duplicate key {value!r} (first on line {keys[value]})", line)
+                    raise ReadError(message("read.duplicate_key", key=value, first=keys[value]), line)
                 key = value
                 keys[value] = line
             else:
@@ -276,13 +277,14 @@ def _size(value: Any, sizes: dict[int, int]) -> int:
     return sizes[id(value)]
 
 
-def _syntax_message(error: yaml.MarkedYAMLError) -> str:
-    message = f"YAML syntax error: {error.problem or error.context}"
-    if error.problem and error.context:
-        context_line = _line(error.context_mark)
-        where = f" that starts on line {context_line}" if context_line and context_line != _line(error.problem_mark) else ""
-        message += f" ({error.context}{where})"
-    return message
+def _syntax_message(error: yaml.MarkedYAMLError) -> Message:
+    """Return PyYAML's own words (English) for the problem and its context, framed in a translated message."""
+    if not (error.problem and error.context):
+        return message("yaml.syntax", problem=str(error.problem or error.context))
+    context_line = _line(error.context_mark)
+    if context_line and context_line != _line(error.problem_mark):
+        return message("yaml.syntax_context_line", problem=error.problem, context=error.context, line=context_line)
+    return message("yaml.syntax_context", problem=error.problem, context=error.context)
 
 
 def _line(mark: Any) -> int:
