@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING, Any, Iterator, Literal, Mapping, NamedTuple, S
 from rulebase.model import Location
 from rulebase.template import Branch, Key, Source, Template
 from rulebase.values import (
-    LOOPBACK_IPV4, LOOPBACK_IPV6, MISSING, UNKNOWN, Unset, cidr, is_anywhere, port_number, protocol_number, reached_ports,
-    reaches_port, text,
+    ALL_PROTOCOLS, LOOPBACK_IPV4, LOOPBACK_IPV6, MISSING, TCP, UDP, UNKNOWN, Unset, cidr, describe_protocol, is_anywhere,
+    port_number, protocol_number, reached_ports, reaches_port, text,
 )
 
 if TYPE_CHECKING:
@@ -246,3 +246,21 @@ def _ranges(value: Any, key: str, blocks: dict[str, tuple[str | Unset, str | Non
 
 def _count(value: Any) -> int:
     return len(value) if type(value) is list else 0
+
+
+# --- network ACL entries ----------------------------------------------------------------------------
+
+def network_acl_ports(protocol: int | Unset, port_range: Any, ports: tuple[int, ...]) -> str | None:
+    """Return how a network ACL entry reaches one of `ports` (`-1`, `tcp 0-65535`), or None if it reaches none.
+
+    Unlike a security group rule, a network ACL entry opens ports only for -1, or for tcp/udp with a `PortRange`
+    (a template's Branch or account data's mapping) whose `From`-`To` covers the port.
+    """
+    if protocol == ALL_PROTOCOLS:
+        return "-1"
+    if protocol not in (TCP, UDP) or not hasattr(port_range, "get"):
+        return None
+    low, high = port_number(port_range.get("From")), port_number(port_range.get("To"))
+    if type(low) is int and type(high) is int and any(low <= port <= high for port in ports):
+        return f"{describe_protocol(protocol)} {low}" if low == high else f"{describe_protocol(protocol)} {low}-{high}"
+    return None
