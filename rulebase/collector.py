@@ -151,7 +151,9 @@ def collect(output: Path, regions: Sequence[str] | None = None, profile: str | N
                 result.written.append(path)
             if error is not None:
                 result.errors.append(error)
-                if errors is not None:
+                if errors is not None and bar is not None:  # above the bar, not through it
+                    bar.write(f"error: {error}", file=errors)
+                elif errors is not None:
                     print(f"error: {error}", file=errors, flush=True)
             if bar is not None:
                 bar.update(1)
