@@ -92,6 +92,7 @@ def build_site(languages: Sequence[str], options: Options, jobs: int) -> list[Re
         results = [future.result() for future in futures]
     options.site_dir.mkdir(parents=True, exist_ok=True)
     (options.site_dir / "index.html").write_text(site.root_redirect(), encoding="utf-8")
+    (options.site_dir / "404.html").write_text(site.root_not_found(), encoding="utf-8")
     return results
 
 

@@ -23,6 +23,7 @@ from rulebase.catalog import Catalog
 from generator import site
 from generator.frameworks import framework_keys
 from generator.groups import NAV_RULES_MAX, neighbours, rule_groups
+from generator.i18n import LABELS, alternates
 from generator.index_page import INDEX_URI
 from generator.related import link_rule_ids
 from generator.search import with_extra_terms
@@ -43,6 +44,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
             log.info(problem.format())
         _refuse(site.page_problems(catalog))
         config.plugins["redirects"].config["redirect_maps"].update(redirect_map(catalog))
+        config.extra["rulebase_labels"] = LABELS.get(config.theme["language"], LABELS["en"])  # for overrides/404.html
     return config
 
 
@@ -98,6 +100,8 @@ def on_page_context(context: dict[str, Any], page: Page, config: MkDocsConfig, n
         if site.has_prose(page.file.src_uri):  # rule pages and hand-written pages; not the generated listings
             current = page.file.src_uri.removeprefix("rules/").removesuffix(".md")
             content = link_rule_ids(content, _catalog(config).ids, page.url, current=current)
+        if page.url != "404.html":
+            page.rulebase_alternates = alternates(config.site_url or "", config.theme["language"], page.url)
         page.rulebase_content, searched = site.split_for_search(content)
         page.content = with_extra_terms(searched, config.theme["language"])
     return context

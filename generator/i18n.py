@@ -63,6 +63,11 @@ LABELS: dict[str, dict[str, str]] = {
         "related_heading": "Related rules",
         "related_control": "Same control:",
         "related_type": "Same resource type:",
+        "not_found_title": "Page not found",
+        "not_found": "This address is not a page of the site (any more). The catalog and the search find the rules:",
+        "not_found_search": "Search the site",
+        "not_found_home": "Home",
+        "fallback_lang": "The text below is in English.",
         "platform.aws": "AWS",
     },
     "fr": {
@@ -123,6 +128,11 @@ LABELS: dict[str, dict[str, str]] = {
         "related_heading": "Règles liées",
         "related_control": "Même contrôle :",
         "related_type": "Même type de ressource :",
+        "not_found_title": "Page introuvable",
+        "not_found": "Cette adresse n'est pas (ou plus) une page du site. Le catalogue et la recherche trouvent les règles :",
+        "not_found_search": "Rechercher dans le site",
+        "not_found_home": "Accueil",
+        "fallback_lang": "Le texte ci-dessous est en anglais.",
         "platform.aws": "AWS",
     },
     "ja": {
@@ -181,6 +191,11 @@ LABELS: dict[str, dict[str, str]] = {
         "related_heading": "関連するルール",
         "related_control": "同じコントロール:",
         "related_type": "同じリソースタイプ:",
+        "not_found_title": "ページが見つかりません",
+        "not_found": "このアドレスはサイトのページではありません (移動した可能性があります)。カタログと検索でルールを探せます:",
+        "not_found_search": "サイト内を検索",
+        "not_found_home": "ホーム",
+        "fallback_lang": "以下の本文は英語です。",
         "platform.aws": "AWS",
     },
 }
@@ -231,3 +246,11 @@ def framework_name(key: str) -> str:
     if key.startswith("cis-aws-foundations-"):
         return "CIS AWS Foundations " + key.removeprefix("cis-aws-foundations-")
     return key
+
+
+def alternates(site_url: str, lang: str, page_url: str) -> list[tuple[str, str]]:
+    """Return the `hreflang` alternates of a page: the same page's address in every language, then `x-default`
+    (English). `site_url` is this language's site (`https://rulebase.dev/fr/`), `page_url` the page's path in it."""
+    root = site_url.removesuffix("/").removesuffix(lang).removesuffix("/") + "/"
+    pages = [(other, f"{root}{other}/{page_url}") for other in LANGUAGES]
+    return [*pages, ("x-default", f"{root}en/{page_url}")]

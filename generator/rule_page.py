@@ -39,15 +39,21 @@ def rule_markdown(rule: Rule, lang: str, *, file_path: str, vocabulary: Vocabula
                   related: str = "") -> str:
     """Return the Markdown of the rule's page in `lang`: title, notice, metadata panel, sections, run, metadata."""
     page = rule.page(lang)
+    # A missing translation shows the English page: its text says so to browsers, screen readers and search.
+    other = "" if page.language == lang else page.language
+    lang_attr = f' lang="{other}"' if other else ""
     parts = [
         # MkDocs and Material put these into <title>, <meta> and the header as they are: HTML-escaped here.
         front_matter({"title": escape(page.title), "description": escape(rule.summary(lang))}),
-        f"# {escape_markdown(page.title)}",
+        f"# {escape_markdown(page.title)}" + (f' {{ lang="{other}" }}' if other else ""),
         translation_notice(rule, lang),
-        f'<p class="rb-summary">{escape(rule.summary(lang))}</p>' if rule.summary(lang) else "",
+        f'<p class="rb-summary"{lang_attr}>{escape(rule.summary(lang))}</p>' if rule.summary(lang) else "",
         metadata_panel(rule, lang, file_path=file_path, vocabulary=vocabulary),
     ]
-    parts.extend(f"## {section.heading} {{#{section.anchor}}}\n\n{section.markdown}" for section in page.sections)
+    sections = [f"## {section.heading} {{#{section.anchor}}}\n\n{section.markdown}" for section in page.sections]
+    if other:
+        sections = [f'<div lang="{other}" markdown="1">', *sections, "</div>"]
+    parts.extend(sections)
     parts.append(related)
     parts.append(run_section(rule, lang))
     parts.append(metadata_section(rule, lang))

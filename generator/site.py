@@ -10,14 +10,14 @@ from pathlib import Path
 from typing import Iterator, Sequence
 
 from rulebase.catalog import Catalog, load_catalog
-from rulebase.model import Problem
+from rulebase.model import LANGUAGES, Problem
 from rulebase.export import export_csv, export_json
 
 from generator.related import related_rules, related_section
 from generator.frameworks import (FRAMEWORKS_URI, display_name, framework_problems, framework_keys, framework_markdown, framework_uri,
                                   frameworks_index_markdown)
 from generator.groups import Group, group_markdown, rule_groups
-from generator.i18n import label
+from generator.i18n import LANGUAGE_NAMES, label
 from generator.index_page import DOWNLOADS, INDEX_URI, index_markdown
 from generator.redirects import dest_path, redirect_problems
 from generator.rule_page import rule_file_path, rule_markdown, rule_uri
@@ -146,14 +146,47 @@ def split_for_search(html: str) -> tuple[str, str]:
 
 
 def root_redirect(target: str = "en/") -> str:
-    """Return the HTML of the site's root page, which sends `/` to the English site."""
+    """Return the HTML of the site's root page: a browser set to French or Japanese (navigator.languages) goes to
+    /fr/ or /ja/, any other to `target` (English); without JavaScript, the refresh goes to English and the page
+    links every language."""
     url = escape(target)
     return (
         "<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
         "<title>rulebase</title>\n"
         f'<link rel="canonical" href="{url}">\n'
+        "<script>\n"
+        "(function () {\n"
+        "  var known = [\"en\", \"fr\", \"ja\"];\n"
+        "  var wanted = (navigator.languages || [navigator.language || \"en\"]).map(function (tag) {\n"
+        "    return String(tag).toLowerCase().split(\"-\")[0];\n"
+        "  }).filter(function (lang) { return known.indexOf(lang) !== -1; })[0] || \"en\";\n"
+        "  window.location.replace(wanted + \"/\" + window.location.hash);\n"
+        "})();\n"
+        "</script>\n"
         f'<meta http-equiv="refresh" content="0; url={url}">\n'
         "</head>\n<body>\n"
-        f'<p><a href="{url}">English</a> · <a href="fr/">Français</a> · <a href="ja/">日本語</a></p>\n'
+        f'<p><a href="{url}" hreflang="en" lang="en">English</a> · <a href="fr/" hreflang="fr" lang="fr">Français</a> · '
+        '<a href="ja/" hreflang="ja" lang="ja">日本語</a></p>\n'
         "</body>\n</html>\n"
+    )
+
+
+def root_not_found() -> str:
+    """Return the site's root 404.html (what a host serves for an unknown address outside /en/, /fr/, /ja/):
+    in every language, links to each catalog and search. Absolute links: it is served at any address."""
+    items = "\n".join(
+        f'<section lang="{lang}"><h2>{escape(label(lang, "not_found_title"))}</h2>'
+        f"<p>{escape(label(lang, 'not_found'))}</p>"
+        f'<ul><li><a href="/{lang}/rules/">{escape(label(lang, "catalog_title"))}</a></li>'
+        f'<li><a href="/{lang}/?q=">{escape(label(lang, "not_found_search"))}</a></li>'
+        f'<li><a href="/{lang}/">{escape(LANGUAGE_NAMES[lang])}</a></li></ul></section>'
+        for lang in LANGUAGES
+    )
+    return (
+        "<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+        '<meta name="viewport" content="width=device-width,initial-scale=1">\n'
+        "<title>404 - rulebase</title>\n"
+        "<style>body{font-family:system-ui,sans-serif;max-width:40rem;margin:2rem auto;padding:0 1rem;"
+        "line-height:1.5;color:#1f1f1f;background:#fff}a{color:#303fa1}</style>\n"
+        "</head>\n<body>\n<main>\n<h1>rulebase</h1>\n" + items + "\n</main>\n</body>\n</html>\n"
     )

@@ -126,9 +126,64 @@ def test_index_filter_from_the_address_and_folded_text(page: Page, base_url: str
 def test_switcher_goes_from_french_to_the_same_rule_in_japanese(page: Page, base_url: str) -> None:
     page.goto(f"{base_url}/fr/rules/{DEFAULT_SG}/")
     page.locator(".md-header__option .md-select").hover()
+    current = page.locator("a.md-select__link[aria-current=true]")
+    expect(current).to_have_count(1)
+    expect(current).to_have_attribute("hreflang", "fr")
     page.locator("a.md-select__link[hreflang=ja]").click()
     expect(page).to_have_url(f"{base_url}/ja/rules/{DEFAULT_SG}/")
     expect(page.locator("h1")).to_contain_text(CATALOG[DEFAULT_SG].title("ja"))
+    expect(page.locator("a.md-select__link[aria-current=true]")).to_have_attribute("hreflang", "ja")
+
+
+def test_switcher_keeps_the_section_and_the_index_filters(page: Page, base_url: str) -> None:
+    page.goto(f"{base_url}/fr/rules/{DEFAULT_SG}/#remediation")
+    page.locator(".md-header__option .md-select").hover()
+    page.locator("a.md-select__link[hreflang=en]").click()
+    expect(page).to_have_url(f"{base_url}/en/rules/{DEFAULT_SG}/#remediation")
+    expect(page.locator("h2#remediation")).to_be_in_viewport()
+
+    page.goto(f"{base_url}/en/rules/")
+    page.select_option("select[data-filter=severity]", "high")
+    page.locator("input[data-filter=text]").fill("ssh")
+    page.locator(".md-header__option .md-select").hover()
+    page.locator("a.md-select__link[hreflang=ja]").click()
+    expect(page).to_have_url(f"{base_url}/ja/rules/?q=ssh&severity=high")
+    expect(page.locator("select[data-filter=severity]")).to_have_value("high")
+    expected = [r.id for r in CATALOG if r.severity == "high" and "ssh" in row_text(r, "ja")]
+    expect(page.locator(".rb-index tbody tr:visible")).to_have_count(len(expected))
+
+
+@pytest.mark.parametrize(("languages", "lang"), [
+    (["fr-FR", "fr"], "fr"), (["ja"], "ja"), (["de-DE", "ja-JP"], "ja"), (["de-DE"], "en"), (["en-GB"], "en")])
+def test_root_sends_each_browser_to_its_language(browser: Browser, base_url: str, languages: list[str],
+                                                 lang: str) -> None:
+    context = browser.new_context(locale=languages[0])
+    page = context.new_page()
+    page.add_init_script(f"Object.defineProperty(navigator, 'languages', {{get: () => {languages!r}}})")
+    page.goto(f"{base_url}/")
+    expect(page).to_have_url(f"{base_url}/{lang}/")
+    context.close()
+
+
+def test_root_without_javascript_goes_to_english_and_links_every_language(browser: Browser, base_url: str) -> None:
+    context = browser.new_context(java_script_enabled=False, locale="fr-FR")
+    page = context.new_page()
+    page.goto(f"{base_url}/", wait_until="commit")
+    expect(page).to_have_url(f"{base_url}/en/")  # the refresh; the root's links are checked by the build tests
+    context.close()
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_404_page_opens_the_catalog_and_the_search(page: Page, base_url: str, lang: str) -> None:
+    page.goto(f"{base_url}/{lang}/404.html")
+    expect(page.locator("h1")).to_have_text(LABELS[lang]["not_found_title"])
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=SCREENSHOTS / f"404-{lang}.png")
+    page.locator("a[data-rb-search]").click()
+    expect(page.locator("input.md-search__input")).to_be_focused()
+    page.goto(f"{base_url}/{lang}/404.html")
+    page.locator(".rb-not-found a").first.click()
+    expect(page).to_have_url(f"{base_url}/{lang}/rules/")
 
 
 @pytest.mark.parametrize(("old", "rule_id"), [

@@ -238,7 +238,7 @@ def test_the_default_group_rule_and_the_guide_link_each_other(site: Path, lang: 
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_language_switcher_links_the_same_page_in_each_language(site: Path, lang: str) -> None:
     url = f"/{lang}/rules/{DEFAULT_SG}/"
-    switcher = dict(re.findall(r'<a href="([^"]+)" hreflang="([a-z]+)" lang="[a-z]+" class="md-select__link"',
+    switcher = dict(re.findall(r'<a href="([^"]+)" hreflang="([a-z]+)" lang="[a-z]+" class="md-select__link[^"]*"',
                                read(site, url)))
     assert {other: resolve(site, url, href) for href, other in switcher.items()} == {
         other: site / other / "rules" / DEFAULT_SG / "index.html" for other in LANGUAGES
@@ -279,6 +279,33 @@ def test_sitemap_lists_the_rule_pages_at_their_public_address(site: Path, lang: 
 def test_root_sends_visitors_to_english(site: Path) -> None:
     html = (site / "index.html").read_text(encoding="utf-8")
     assert resolve(site, "/", refresh_target(html)) == site / "en" / "index.html"
+    assert {resolve(site, "/", link) for link in links(html)} == {site / lang / "index.html" for lang in LANGUAGES}
+
+
+def test_root_404_links_each_catalog_and_search(site: Path) -> None:
+    html = (site / "404.html").read_text(encoding="utf-8")
+    for lang in LANGUAGES:  # served at any address: absolute links
+        assert f'<section lang="{lang}">' in html and LABELS[lang]["not_found_title"] in html
+        assert resolve(site, "/some/missing/page/", f"/{lang}/rules/") == site / lang / "rules" / "index.html"
+        assert f'<a href="/{lang}/rules/">' in html and f'<a href="/{lang}/?q=">' in html
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_each_language_has_a_404_page_with_the_catalog_and_search(site: Path, lang: str) -> None:
+    html = (site / lang / "404.html").read_text(encoding="utf-8")
+    assert f'<html lang="{lang}"' in html
+    assert f"<h1>{LABELS[lang]['not_found_title']}</h1>" in unescape(html)
+    assert f'<a href="/{lang}/rules/">{LABELS[lang]["catalog_title"]}</a>' in html
+    assert f'<a href="/{lang}/?q=" data-rb-search>' in html
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_hreflang_alternates_point_to_the_same_page_in_each_language(site: Path, lang: str) -> None:
+    for url in (f"/{lang}/rules/{DEFAULT_SG}/", f"/{lang}/rules/", f"/{lang}/{GUIDE}/", f"/{lang}/"):
+        found = re.findall(r'<link rel="alternate" href="([^"]+)" hreflang="([^"]+)">', read(site, url))
+        path = url.removeprefix(f"/{lang}/")
+        assert found == [(f"https://rulebase.dev/{other}/{path}", other) for other in LANGUAGES] + [
+            (f"https://rulebase.dev/en/{path}", "x-default")]
 
 
 @pytest.fixture(scope="module")
@@ -308,6 +335,13 @@ def test_missing_translation_falls_back_to_english_with_a_notice(partial_site: t
     assert '<div class="admonition warning">' in html and LABELS["fr"]["missing"] in unescape(html)
     assert catalog[DEFAULT_SG].title("en") in unescape(html)
     assert '<h2 id="rationale">Rationale' in html
+    # the English text says it is English; the notice, the panel and the page around it stay French
+    assert re.search(r'<h1 id="[^"]+" lang="en">', html) and '<p class="rb-summary" lang="en">' in html
+    body = html[html.index('<div lang="en">'):]
+    end = re.search(r'</div>\s*<h2 id="(related|run)">', body)
+    assert end and body.index('<h2 id="description">') < body.index('<h2 id="references">') < end.start()
+    notice = html.index('<div class="admonition warning">')
+    assert notice < html.index('<div lang="en">') and 'lang="en"' not in html[notice:html.index("</div>", notice)]
     assert resolve(site, f"/fr/rules/{DEFAULT_SG}/", "../../contributing/#translate") is not None
     assert 'href="../../contributing/#translate"' in html
 

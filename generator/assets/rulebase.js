@@ -125,3 +125,14 @@
     return post.apply(this, arguments);
   };
 })();
+
+/* rulebase: the language selector keeps the place: the section (#remediation) and the index's filters. */
+document.addEventListener("click", function (event) {
+  "use strict";
+  var link = event.target instanceof Element ? event.target.closest("a[data-rb-language]") : null;
+  if (!link) return;
+  var url = new URL(link.getAttribute("href"), window.location.href);
+  url.search = window.location.search;
+  url.hash = window.location.hash;
+  link.setAttribute("href", url.pathname + url.search + url.hash);
+}, true);
