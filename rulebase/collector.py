@@ -136,7 +136,7 @@ def collect(output: Path, regions: Sequence[str] | None = None, profile: str | N
     bad = [region for region in regions if not REGION_NAME.fullmatch(region)]
     if bad:
         raise CollectError(f"not a Region name: {', '.join(bad)}")
-    result = CollectResult(account, output, tuple(regions))
+    result = CollectResult(account, output, tuple(dict.fromkeys(regions)))  # a Region named twice is read once
     stop = threading.Event()
     bar = _progress(len(result.regions) * len(REGION_OPERATIONS), progress)
     lock = threading.Lock()
