@@ -99,7 +99,7 @@ def test_account_findings_name_the_group_id() -> None:
         (18, ALL_PORTS, "sg-0aaaaaaaaaaaaaaa1"),
     ]
     assert result.findings[0].message.endswith("(IpPermissions 1, IpPermissionsEgress 1)")
-    assert result.findings[1].message.endswith("(IpProtocol -1 to 0.0.0.0/0, ::/0)")
+    assert result.findings[1].message.endswith("(IpProtocol -1 → 0.0.0.0/0, ::/0)")
 
 
 @pytest.mark.parametrize("lang", ["en", "fr", "ja"])

@@ -57,17 +57,17 @@ def test_scan_in_french(inputs: list[str], capsys: pytest.CaptureFixture[str]) -
         f"{sg}:3: élevée aws-ec2-default-security-group-restricts-all-traffic sg-0c81f3a5d27e9b460: "
         f"{t['aws-ec2-default-security-group-restricts-all-traffic']} (IpPermissions 1, IpPermissionsEgress 1)",
         f"{sg}:6: moyenne aws-ec2-security-group-egress-all-ports sg-0c81f3a5d27e9b460: "
-        f"{t['aws-ec2-security-group-egress-all-ports']} (IpProtocol -1 to 0.0.0.0/0)",
+        f"{t['aws-ec2-security-group-egress-all-ports']} (IpProtocol -1 → 0.0.0.0/0)",
         f"{sg}:57: moyenne aws-ec2-security-group-egress-all-ports sg-0a4d6f82c1e3b597d: "
-        f"{t['aws-ec2-security-group-egress-all-ports']} (IpProtocol -1 to 0.0.0.0/0)",
+        f"{t['aws-ec2-security-group-egress-all-ports']} (IpProtocol -1 → 0.0.0.0/0)",
         f"{sg}:93: élevée aws-ec2-security-group-ingress-admin-ports-open-to-world sg-0a4d6f82c1e3b597d: "
-        f"{t['aws-ec2-security-group-ingress-admin-ports-open-to-world']} (tcp 22 from 0.0.0.0/0)",
+        f"{t['aws-ec2-security-group-ingress-admin-ports-open-to-world']} (tcp 22 ← 0.0.0.0/0)",
         f"{sg}:93: élevée aws-ec2-security-group-ingress-high-risk-ports-open-to-world sg-0a4d6f82c1e3b597d: "
-        f"{t['aws-ec2-security-group-ingress-high-risk-ports-open-to-world']} (tcp 22 from 0.0.0.0/0 reaches 22)",
+        f"{t['aws-ec2-security-group-ingress-high-risk-ports-open-to-world']} (tcp 22 ← 0.0.0.0/0: 22)",
         f"{sg}:248: moyenne aws-ec2-security-group-egress-all-ports sg-09d5b3e1a7c46f28e: "
-        f"{t['aws-ec2-security-group-egress-all-ports']} (IpProtocol -1 to 0.0.0.0/0)",
+        f"{t['aws-ec2-security-group-egress-all-ports']} (IpProtocol -1 → 0.0.0.0/0)",
         f"{sg}:280: élevée aws-ec2-security-group-ingress-high-risk-ports-open-to-world sg-09d5b3e1a7c46f28e: "
-        f"{t['aws-ec2-security-group-ingress-high-risk-ports-open-to-world']} (tcp 3306 from 0.0.0.0/0 reaches 3306)",
+        f"{t['aws-ec2-security-group-ingress-high-risk-ports-open-to-world']} (tcp 3306 ← 0.0.0.0/0: 3306)",
         "binary.yaml:4: erreur: données binaires (octet NUL), pas un fichier texte",
         "duplicate.yaml:4: erreur: clé 'Sg' en double (première occurrence à la ligne 2)",
         "missing.yaml: erreur: fichier ou dossier introuvable",
@@ -92,17 +92,17 @@ def test_scan_in_japanese(inputs: list[str], capsys: pytest.CaptureFixture[str])
         f"{sg}:3: 高 aws-ec2-default-security-group-restricts-all-traffic sg-0c81f3a5d27e9b460: "
         f"{t['aws-ec2-default-security-group-restricts-all-traffic']} (IpPermissions 1, IpPermissionsEgress 1)",
         f"{sg}:6: 中 aws-ec2-security-group-egress-all-ports sg-0c81f3a5d27e9b460: "
-        f"{t['aws-ec2-security-group-egress-all-ports']} (IpProtocol -1 to 0.0.0.0/0)",
+        f"{t['aws-ec2-security-group-egress-all-ports']} (IpProtocol -1 → 0.0.0.0/0)",
         f"{sg}:57: 中 aws-ec2-security-group-egress-all-ports sg-0a4d6f82c1e3b597d: "
-        f"{t['aws-ec2-security-group-egress-all-ports']} (IpProtocol -1 to 0.0.0.0/0)",
+        f"{t['aws-ec2-security-group-egress-all-ports']} (IpProtocol -1 → 0.0.0.0/0)",
         f"{sg}:93: 高 aws-ec2-security-group-ingress-admin-ports-open-to-world sg-0a4d6f82c1e3b597d: "
-        f"{t['aws-ec2-security-group-ingress-admin-ports-open-to-world']} (tcp 22 from 0.0.0.0/0)",
+        f"{t['aws-ec2-security-group-ingress-admin-ports-open-to-world']} (tcp 22 ← 0.0.0.0/0)",
         f"{sg}:93: 高 aws-ec2-security-group-ingress-high-risk-ports-open-to-world sg-0a4d6f82c1e3b597d: "
-        f"{t['aws-ec2-security-group-ingress-high-risk-ports-open-to-world']} (tcp 22 from 0.0.0.0/0 reaches 22)",
+        f"{t['aws-ec2-security-group-ingress-high-risk-ports-open-to-world']} (tcp 22 ← 0.0.0.0/0: 22)",
         f"{sg}:248: 中 aws-ec2-security-group-egress-all-ports sg-09d5b3e1a7c46f28e: "
-        f"{t['aws-ec2-security-group-egress-all-ports']} (IpProtocol -1 to 0.0.0.0/0)",
+        f"{t['aws-ec2-security-group-egress-all-ports']} (IpProtocol -1 → 0.0.0.0/0)",
         f"{sg}:280: 高 aws-ec2-security-group-ingress-high-risk-ports-open-to-world sg-09d5b3e1a7c46f28e: "
-        f"{t['aws-ec2-security-group-ingress-high-risk-ports-open-to-world']} (tcp 3306 from 0.0.0.0/0 reaches 3306)",
+        f"{t['aws-ec2-security-group-ingress-high-risk-ports-open-to-world']} (tcp 3306 ← 0.0.0.0/0: 3306)",
         "binary.yaml:4: エラー: バイナリデータ (NUL バイト) で、テキストファイルではありません",
         "duplicate.yaml:4: エラー: キー 'Sg' が重複しています (最初は 2 行目)",
         "missing.yaml: エラー: ファイルまたはフォルダーがありません",

@@ -89,5 +89,5 @@ def test_pre_commit_scan_hook_passes_a_clean_commit_and_fails_an_open_security_g
     assert failed.returncode == 1, failed.stdout + failed.stderr
     assert "Failed" in failed.stdout
     assert ("bastion.template:11: high cloudformation-aws-security-group-ingress-admin-ports-open-to-world BastionSg: "
-            "Security group ingress opens SSH or RDP to the world (tcp 22 from 0.0.0.0/0)") in failed.stdout
+            "Security group ingress opens SSH or RDP to the world (tcp 22 ← 0.0.0.0/0)") in failed.stdout
     print(f"pre-commit environment built and first run in {installed:.1f} s")

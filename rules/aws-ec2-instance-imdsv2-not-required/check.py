@@ -20,12 +20,12 @@ def check(snapshot: Snapshot) -> Iterator[Violation]:
             continue
         options = instance.get("MetadataOptions")
         if options is MISSING:
-            yield Violation(instance.location(), instance.id, "MetadataOptions missing")
+            yield Violation(instance.location(), instance.id, "MetadataOptions ∅")
             continue
         if type(options) is not dict or word(options.get("HttpEndpoint")) == "disabled":
             continue
         tokens = word(MISSING if options.get("HttpTokens") is None else options["HttpTokens"])
         if tokens is MISSING:
-            yield Violation(instance.location("MetadataOptions"), instance.id, "HttpTokens missing")
+            yield Violation(instance.location("MetadataOptions"), instance.id, "HttpTokens ∅")
         elif type(tokens) is str and tokens != "required":
             yield Violation(instance.location("MetadataOptions", "HttpTokens"), instance.id, f"HttpTokens {tokens}")

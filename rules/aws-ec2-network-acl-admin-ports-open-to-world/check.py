@@ -25,5 +25,5 @@ def check(snapshot: Snapshot) -> Iterator[Violation]:
             ports = network_acl_ports(protocol_number(entry.get("Protocol")), entry.get("PortRange"), ADMIN_PORTS)
             if block is not None and ports is not None:
                 yield Violation(acl.location(*path, block), acl.id,
-                                f"rule {entry.get('RuleNumber', '?')} {ports} from {cidr(entry.get(block))}")
+                                f"RuleNumber {entry.get('RuleNumber', '?')}: {ports} ← {cidr(entry.get(block))}")
 

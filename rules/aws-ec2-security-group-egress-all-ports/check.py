@@ -21,7 +21,7 @@ def check(snapshot: Snapshot) -> Iterator[Violation]:
             if anywhere and _every_port(permission):
                 ports = f" {permission.from_port}-{permission.to_port}" if permission.protocol in (TCP, UDP) else ""
                 yield Violation(permission.location(), group.id,
-                                f"IpProtocol {describe_protocol(permission.protocol)}{ports} to {', '.join(anywhere)}")
+                                f"IpProtocol {describe_protocol(permission.protocol)}{ports} → {', '.join(anywhere)}")
 
 
 def _every_port(permission: Permission) -> bool:

@@ -24,4 +24,4 @@ def check(snapshot: Snapshot) -> Iterator[Violation]:
                     ports = f"{describe_protocol(permission.protocol)} {low}" + ("" if low == high else f"-{high}")
                 else:
                     ports = describe_protocol(permission.protocol)
-                yield Violation(permission.anywhere_location(), group.id, f"{ports} from {', '.join(anywhere)}")
+                yield Violation(permission.anywhere_location(), group.id, f"{ports} ← {', '.join(anywhere)}")

@@ -26,7 +26,7 @@ def check(snapshot: Snapshot) -> Iterator[Violation]:
 
 
 def describe(protocol: int | Unset, low: int | Unset, high: int | Unset, source: str, reached: Sequence[int]) -> str:
-    """Return e.g. `tcp 0-65535 from 0.0.0.0/0 reaches 20, 21, 22, … (24 high-risk ports)`."""
+    """Return e.g. `tcp 0-65535 ← 0.0.0.0/0: 20, 21, 22, … (24)`: language-neutral, as every detail is."""
     ports = "" if protocol not in (TCP, UDP) else f" {low}" if low == high else f" {low}-{high}"
-    listed = ", ".join(map(str, reached[:3])) + (f", … ({len(reached)} high-risk ports)" if len(reached) > 3 else "")
-    return f"{describe_protocol(protocol)}{ports} from {source} reaches {listed}"
+    listed = ", ".join(map(str, reached[:3])) + (f", … ({len(reached)})" if len(reached) > 3 else "")
+    return f"{describe_protocol(protocol)}{ports} ← {source}: {listed}"

@@ -18,4 +18,4 @@ def check(snapshot: Snapshot) -> Iterator[Violation]:
               if word(flow_log.get("FlowLogStatus")) == "active"}
     for vpc in snapshot.items("describe-vpcs"):
         if vpc.id not in logged:
-            yield Violation(vpc.location(), vpc.id, "no ACTIVE flow log")
+            yield Violation(vpc.location(), vpc.id, "FlowLogs ACTIVE: 0")

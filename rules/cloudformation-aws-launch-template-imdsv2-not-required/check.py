@@ -33,7 +33,7 @@ def _problem(resource: Resource, mapping: Branch, path: tuple[str, ...],
     for key in path:
         value: Any = mapping.get(key)
         if value is MISSING:  # absent, or `AWS::NoValue` in this branch: a fix adds the key where it belongs
-            return (mapping.location(key) if _written(resource, mapping, key) else holder), f"{key} missing"
+            return (mapping.location(key) if _written(resource, mapping, key) else holder), f"{key} ∅"
         if key == "HttpTokens":
             tokens = word(value)
             if type(tokens) is str and tokens != "required":

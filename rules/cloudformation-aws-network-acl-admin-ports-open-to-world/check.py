@@ -24,6 +24,6 @@ def check(template: Template) -> Iterator[Violation]:
             block = next((key for key in ("CidrBlock", "Ipv6CidrBlock") if is_anywhere(cidr(branch.get(key)))), None)
             ports = network_acl_ports(protocol_number(branch.get("Protocol")), branch.get("PortRange"), ADMIN_PORTS)
             if block is not None and ports is not None:
-                yield Violation(branch.location(block), resource.logical_id, f"{ports} from {cidr(branch.get(block))}")
+                yield Violation(branch.location(block), resource.logical_id, f"{ports} ← {cidr(branch.get(block))}")
                 break
 

@@ -28,7 +28,7 @@ def _violation(rule: SecurityGroupRule) -> Violation | None:
     low, high = rule.from_port, rule.to_port
     if low is MISSING or high is MISSING:
         missing = " and ".join(name for name, port in (("FromPort", low), ("ToPort", high)) if port is MISSING)
-        return Violation(rule.location(), rule.resource, f"IpProtocol {describe_protocol(rule.protocol)}, {missing} missing")
+        return Violation(rule.location(), rule.resource, f"IpProtocol {describe_protocol(rule.protocol)}, {missing} ∅")
     if low is not UNKNOWN and high is not UNKNOWN and low != high:
         return Violation(rule.location("FromPort"), rule.resource, f"FromPort {low} / ToPort {high}")
     return None

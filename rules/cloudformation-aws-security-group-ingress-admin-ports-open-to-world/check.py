@@ -23,5 +23,5 @@ def check(template: Template) -> Iterator[Violation]:
                     ports = f"{describe_protocol(rule.protocol)} {low}" + ("" if low == high else f"-{high}")
                 else:
                     ports = describe_protocol(rule.protocol)
-                yield Violation(rule.location(peer.kind), entry.resource, f"{ports} from {peer.value}")
+                yield Violation(rule.location(peer.kind), entry.resource, f"{ports} ← {peer.value}")
                 break

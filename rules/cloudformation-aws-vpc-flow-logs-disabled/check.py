@@ -20,4 +20,4 @@ def check(template: Template) -> Iterator[Violation]:
                 covered.add(target.logical_id)
     for vpc in template.of_type("AWS::EC2::VPC"):
         if vpc.logical_id not in covered:
-            yield Violation(vpc.location(), vpc.logical_id, "no AWS::EC2::FlowLog")
+            yield Violation(vpc.location(), vpc.logical_id, "AWS::EC2::FlowLog: 0")
