@@ -252,9 +252,9 @@ def json_values(text: st.SearchStrategy[str]) -> st.SearchStrategy[object]:
     )
 
 
-# libyaml, the reference for lines, refuses control characters and escaped surrogate pairs, and counts U+2028
-# and U+2029 as line breaks: JSON does not
-yaml_safe_text = st.text(st.characters(max_codepoint=0xFFFF, blacklist_categories=("Cs", "Cc", "Zl", "Zp")),
+# libyaml, the reference for lines, refuses control characters, noncharacters (U+FFFE) and escaped surrogate
+# pairs, and counts U+2028 and U+2029 as line breaks: JSON does not
+yaml_safe_text = st.text(st.characters(max_codepoint=0xFFFF, blacklist_categories=("Cs", "Cc", "Cn", "Zl", "Zp")),
                          max_size=10)
 
 
