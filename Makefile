@@ -5,6 +5,8 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
+AXE_CORE_VERSION := 4.10.3
+AXE    := .cache/axe/node_modules/axe-core
 
 .PHONY: install browser-deps test lint verify-examples site serve bench clean
 
@@ -16,12 +18,17 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[verify,site,test,collect]'
 	@touch $(STAMP)
 
-# The browser tests drive Debian's Chromium (playwright's own browser download is not used).
+# The browser tests drive Debian's Chromium (playwright's own browser download is not used) and inject axe-core
+# (pinned, from the npm registry, into .cache/axe: nothing global).
 browser-deps:
 	@command -v chromium >/dev/null 2>&1 && dpkg -s fonts-noto-cjk >/dev/null 2>&1 || { \
 	  echo "installing chromium and fonts-noto-cjk with apt-get"; \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; }
+	@grep -qs '"version": "$(AXE_CORE_VERSION)"' $(AXE)/package.json || { \
+	  command -v npm >/dev/null 2>&1 || { SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	    $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq npm >/dev/null; }; \
+	  npm install --prefix .cache/axe --no-save --no-audit --no-fund axe-core@$(AXE_CORE_VERSION); }
 
 test: install browser-deps lint
 	$(BIN)/python -m pytest

@@ -24,6 +24,7 @@ ROOT = Path(__file__).resolve().parent.parent
 RULES = ROOT / "rules"
 SCREENSHOTS = ROOT / "build" / "screenshots"
 HOSTILE_RULES = ROOT / "tests" / "fixtures" / "hostile-catalog"
+AXE = ROOT / ".cache" / "axe" / "node_modules" / "axe-core"  # `make browser-deps` installs it (pinned in Makefile)
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                   # Only the local site: Material's requests for the GitHub repository's facts fail at once.
