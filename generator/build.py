@@ -83,6 +83,7 @@ def build_language(lang: str, options: Options) -> Result:
 def build_site(languages: Sequence[str], options: Options, jobs: int) -> list[Result]:
     """Build every language's site in parallel (fork: the workers inherit the loaded catalog), then the root page."""
     site.catalog(options.rules_dir)
+    site.history(options.rules_dir)
     import material.plugins.search.plugin  # noqa: F401  (imported once here rather than in every worker)
     import mkdocs.commands.build  # noqa: F401
 

@@ -68,6 +68,8 @@ LABELS: dict[str, dict[str, str]] = {
         "not_found_search": "Search the site",
         "not_found_home": "Home",
         "fallback_lang": "The text below is in English.",
+        "changed": "Last changed",
+        "added_in": "Added in version",
         "platform.aws": "AWS",
     },
     "fr": {
@@ -133,6 +135,8 @@ LABELS: dict[str, dict[str, str]] = {
         "not_found_search": "Rechercher dans le site",
         "not_found_home": "Accueil",
         "fallback_lang": "Le texte ci-dessous est en anglais.",
+        "changed": "Dernière modification",
+        "added_in": "Ajoutée dans la version",
         "platform.aws": "AWS",
     },
     "ja": {
@@ -196,6 +200,8 @@ LABELS: dict[str, dict[str, str]] = {
         "not_found_search": "サイト内を検索",
         "not_found_home": "ホーム",
         "fallback_lang": "以下の本文は英語です。",
+        "changed": "最終更新日",
+        "added_in": "追加されたバージョン",
         "platform.aws": "AWS",
     },
 }

@@ -10,6 +10,7 @@ from pathlib import Path
 from rulebase.model import Rule
 from rulebase.vocabulary import Vocabulary
 
+from generator.history import History, localized_date
 from generator.i18n import NOTICE_LINKS, label, value_label
 
 REPO_URL = "https://github.com/rulebase/rulebase"
@@ -36,7 +37,7 @@ def rule_file_url(path: str) -> str:
 
 
 def rule_markdown(rule: Rule, lang: str, *, file_path: str, vocabulary: Vocabulary | None = None,
-                  related: str = "") -> str:
+                  related: str = "", history: History | None = None) -> str:
     """Return the Markdown of the rule's page in `lang`: title, notice, metadata panel, sections, run, metadata."""
     page = rule.page(lang)
     # A missing translation shows the English page: its text says so to browsers, screen readers and search.
@@ -48,7 +49,7 @@ def rule_markdown(rule: Rule, lang: str, *, file_path: str, vocabulary: Vocabula
         f"# {escape_markdown(page.title)}" + (f' {{ lang="{other}" }}' if other else ""),
         translation_notice(rule, lang),
         f'<p class="rb-summary"{lang_attr}>{escape(rule.summary(lang))}</p>' if rule.summary(lang) else "",
-        metadata_panel(rule, lang, file_path=file_path, vocabulary=vocabulary),
+        metadata_panel(rule, lang, file_path=file_path, vocabulary=vocabulary, history=history),
     ]
     sections = [f"## {section.heading} {{#{section.anchor}}}\n\n{section.markdown}" for section in page.sections]
     if other:
@@ -73,7 +74,8 @@ def translation_notice(rule: Rule, lang: str) -> str:
     return f'!!! warning "{title}"\n\n    {body}'
 
 
-def metadata_panel(rule: Rule, lang: str, *, file_path: str, vocabulary: Vocabulary | None = None) -> str:
+def metadata_panel(rule: Rule, lang: str, *, file_path: str, vocabulary: Vocabulary | None = None,
+                   history: History | None = None) -> str:
     """Return the HTML table of the rule's metadata: id, severity badge, kind, platform, ... and its file; each
     framework and control links its framework page."""
     from generator.frameworks import control_anchor, display_name, framework_uri
@@ -103,6 +105,10 @@ def metadata_panel(rule: Rule, lang: str, *, file_path: str, vocabulary: Vocabul
         ("legacy_ids", codes(rule.legacy_ids)),
         ("source", f'<a href="{escape(rule_file_url(file_path))}"><code>{escape(file_path)}</code></a>'),
     ]
+    if history is not None:
+        rows += [("changed", f'<time datetime="{history.changed.isoformat()}">'
+                             f"{escape(localized_date(history.changed, lang))}</time>"),
+                 ("added_in", escape(history.added_in))]
     body = "\n".join(
         f'<tr><th scope="row">{escape(label(lang, key))}</th><td data-field="{key}">{value}</td></tr>'
         for key, value in rows

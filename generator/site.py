@@ -13,6 +13,7 @@ from rulebase.catalog import Catalog, load_catalog
 from rulebase.model import LANGUAGES, Problem
 from rulebase.export import export_csv, export_json
 
+from generator.history import History, read_history
 from generator.related import related_rules, related_section
 from generator.frameworks import (FRAMEWORKS_URI, display_name, framework_problems, framework_keys, framework_markdown, framework_uri,
                                   frameworks_index_markdown)
@@ -26,6 +27,7 @@ ASSETS_DIR = Path(__file__).parent / "assets"
 ASSETS_URI = "assets/rulebase"
 
 _catalogs: dict[Path, Catalog] = {}
+_histories: dict[Path, dict[str, History]] = {}
 _seconds = [0.0]
 _depth = [0]
 
@@ -37,6 +39,23 @@ def catalog(rules_dir: Path) -> Catalog:
         with stopwatch():
             _catalogs[key] = load_catalog(key)
     return _catalogs[key]
+
+
+def history(rules_dir: Path) -> dict[str, History]:
+    """Return the git history of the rule folders in `rules_dir`, read once per process (before the builds fork)."""
+    key = rules_dir.resolve()
+    if key not in _histories:
+        from rulebase import __version__
+
+        with stopwatch():
+            _histories[key] = read_history(key, __version__)
+    return _histories[key]
+
+
+def rule_history(rules: Catalog, rule_id: str) -> History | None:
+    """Return a rule's history (None outside git, or for a rule folder never committed)."""
+    folder = rule_file_path(rules[rule_id], "en", rules.root).removeprefix("rules/").removesuffix("/en.md")
+    return history(rules.root).get(folder)
 
 
 @contextmanager
@@ -69,7 +88,7 @@ def generated_pages(rules: Catalog, lang: str) -> dict[str, str]:
     names = {key: display_name(key, lang, rules.vocabulary) for rule in rules for key in rule.frameworks}
     for rule in rules:
         pages[rule_uri(rule.id)] = rule_markdown(rule, lang, file_path=rule_file_path(rule, lang, rules.root),
-                                                 vocabulary=rules.vocabulary,
+                                                 vocabulary=rules.vocabulary, history=rule_history(rules, rule.id),
                                                  related=related_section(related[rule.id], lang, names))
     return pages
 
@@ -95,7 +114,8 @@ def page_paths(rules: Catalog) -> list[str]:
 
 def downloads(rules: Catalog) -> dict[str, str]:
     """Return the metadata downloads of the index, by docs-relative path: JSON and CSV."""
-    return {DOWNLOADS["json"]: export_json(rules), DOWNLOADS["csv"]: export_csv(rules)}
+    # The CSV starts with a byte order mark: Excel then reads it as UTF-8 (French and Japanese intact).
+    return {DOWNLOADS["json"]: export_json(rules), DOWNLOADS["csv"]: "\ufeff" + export_csv(rules)}
 
 
 def assets() -> dict[str, Path]:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime
 import json
+import subprocess
 import re
 import shutil
 from html import unescape
@@ -10,10 +12,13 @@ from pathlib import Path
 
 import pytest
 
+from babel.dates import format_date
+
 from generator.frameworks import framework_keys
 from generator.groups import rule_groups
 from generator.related import related_rules
 from generator.i18n import LABELS
+from rulebase import __version__
 from rulebase.catalog import Catalog, load_catalog
 from rulebase.export import export_csv, export_json
 from rulebase.model import LANGUAGES
@@ -161,6 +166,22 @@ def test_rule_pages_list_their_related_rules(site: Path, lang: str) -> None:
             site / lang / "rules" / item.rule.id / "index.html" for item in related[rule.id]]
 
 
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_rule_pages_show_their_last_change_from_git_and_the_version_that_added_them(site: Path, lang: str) -> None:
+    for rule in CATALOG:
+        folder = f"rules/{rule.id}"
+        last = subprocess.run(["git", "log", "-1", "--format=%cI", "--", folder], cwd=RULES.parent,
+                              capture_output=True, text=True, check=True).stdout.strip()
+        html = read(site, f"/{lang}/rules/{rule.id}/")
+        if not last:  # not committed yet (a rule being written): no date rather than a wrong one
+            assert 'data-field="changed"' not in html
+            continue
+        day = datetime.date.fromisoformat(last[:10])
+        assert (f'<td data-field="changed"><time datetime="{day.isoformat()}">'
+                f"{format_date(day, format='long', locale=lang)}</time></td>") in html
+        assert f'<td data-field="added_in">{__version__}</td>' in html  # no release tag yet: the coming one
+
+
 @pytest.mark.parametrize(("url", "rule_id", "lang"), REDIRECTS)
 def test_every_earlier_id_and_alias_redirects_to_the_rule(site: Path, url: str, rule_id: str, lang: str) -> None:
     target = refresh_target(read(site, url))
@@ -182,7 +203,9 @@ def test_index_lists_every_rule_and_links_its_page(site: Path, lang: str) -> Non
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_index_downloads_are_the_exported_metadata(site: Path, lang: str) -> None:
     assert (site / lang / "rules" / "catalog.json").read_text(encoding="utf-8") == export_json(CATALOG)
-    assert (site / lang / "rules" / "catalog.csv").read_text(encoding="utf-8") == export_csv(CATALOG)
+    csv = (site / lang / "rules" / "catalog.csv").read_bytes()
+    assert csv.startswith(b"\xef\xbb\xbf")  # a byte order mark: Excel reads UTF-8, French and Japanese intact
+    assert csv.decode("utf-8-sig") == export_csv(CATALOG)
 
 
 def code_blocks(section_html: str) -> list[tuple[str, list[int]]]:

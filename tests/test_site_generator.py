@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime
+import subprocess
 import json
 import re
 from html import escape, unescape
@@ -14,6 +16,7 @@ import pytest
 from generator.build import Options, build_environment
 from generator.frameworks import control_anchor, controls, controls_order, framework_keys, framework_markdown
 from generator.related import MAX_RELATED, link_rule_ids, related_rules, related_section
+from generator.history import History, localized_date, read_history
 from generator.search import extra_terms, with_extra_terms
 from generator.groups import NAV_RULES_MAX, group_markdown, neighbours, rule_groups
 from generator.i18n import LABELS, framework_name
@@ -410,3 +413,37 @@ def test_search_terms_fold_accents_and_name_ipprotocol_minus_one() -> None:
     assert with_extra_terms(html, "fr") == ('<h1 id="t">Défaut</h1>\n<p>a</p>\n'
                                            '\n<p class="rb-search-terms">defaut</p>\n'
                                            '<h2 id="b">B</h2>\n<p>é</p>\n<p class="rb-search-terms">e</p>\n')
+
+
+def git(root: Path, *args: str, when: str = "2025-01-02T03:04:05+00:00") -> None:
+    env = {"GIT_AUTHOR_DATE": when, "GIT_COMMITTER_DATE": when, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@x",
+           "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@x", "PATH": "/usr/bin:/bin", "HOME": str(root)}
+    subprocess.run(["git", "-C", str(root), *args], check=True, capture_output=True, env=env)
+
+
+def test_history_gives_the_last_change_and_the_release_that_added_each_rule(tmp_path: Path) -> None:
+    rules = tmp_path / "rules"
+    for name in ("first", "group/second"):
+        (rules / name).mkdir(parents=True)
+        (rules / name / "en.md").write_text("x\n", encoding="utf-8")
+    git(tmp_path, "init", "-q")
+    git(tmp_path, "add", "rules/first")
+    git(tmp_path, "commit", "-qm", "first", when="2025-01-02T03:04:05+00:00")
+    git(tmp_path, "tag", "v0.1.0")
+    (rules / "first" / "check.py").write_text("y\n", encoding="utf-8")
+    git(tmp_path, "add", "rules")
+    git(tmp_path, "commit", "-qm", "second", when="2026-03-04T05:06:07+00:00")
+    git(tmp_path, "tag", "v0.2.0")
+    git(tmp_path, "commit", "-qm", "docs", "--allow-empty", when="2026-05-06T00:00:00+00:00")
+    history = read_history(rules, "0.3.0")
+    assert history["first"] == History(datetime.date(2026, 3, 4), "0.1.0")
+    assert history["group/second"] == History(datetime.date(2026, 3, 4), "0.2.0")
+    assert read_history(tmp_path / "elsewhere", "0.3.0") == {}
+    outside = tmp_path.parent / "not-a-repo"
+    outside.mkdir()
+    assert read_history(outside, "0.3.0") == {}
+
+
+def test_dates_are_written_out_in_each_language() -> None:
+    day = datetime.date(2026, 12, 1)
+    assert [localized_date(day, lang) for lang in LANGUAGES] == ["December 1, 2026", "1 décembre 2026", "2026年12月1日"]
