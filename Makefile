@@ -43,9 +43,11 @@ verify-examples: install
 site: install
 	$(BIN)/python -m generator.build --site-dir site
 
-serve: site
-	@echo "serving http://$(HOST):$(PORT)/ (Ctrl-C to stop)"
-	$(BIN)/python -m http.server $(PORT) --bind $(HOST) --directory site
+# `make serve LANG=fr`: one language with live reload; rule pages show verify's failures (never published).
+# (LANG is also the locale variable: anything but en, fr or ja serves English.)
+SERVE_LANG = $(if $(filter en fr ja,$(LANG)),$(LANG),en)
+serve: install
+	$(BIN)/python -m generator.serve --lang $(SERVE_LANG) --host $(HOST) --port $(PORT)
 
 bench: install
 	$(BIN)/python -m bench

@@ -24,7 +24,7 @@ from typing import Callable
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench import bench_collect, bench_scan, bench_site, bench_snapshot, bench_verify  # noqa: E402
+from bench import bench_collect, bench_scan, bench_serve, bench_site, bench_snapshot, bench_verify  # noqa: E402
 from bench.peers import Peer, ensure_peers  # noqa: E402
 
 
@@ -248,6 +248,9 @@ def bench_website(runs: int, sizes: list[int], work: Path) -> list[Row]:
     real = work / "site-real"
     samples = timed(runs, lambda: bench_site.run_build(ROOT / "rules", real, work / "timings-real.json"))
     rows.append(Row("site", "make site, real catalog (3 languages in parallel)", samples))
+    reload = bench_serve.save_to_reload(max(3, runs), work / "serve")
+    rows.append(Row("site", "make serve: save en.md -> page reloaded, real catalog", reload,
+                    target=f"< {bench_serve.TARGET:.0f} s", ok=statistics.median(reload) < bench_serve.TARGET))
     per_rule = {}
     for size in sizes:
         rules_dir = work / f"site-rules-{size}"

@@ -37,8 +37,14 @@ def _catalog(config: MkDocsConfig) -> Catalog:
     return site.catalog(Path(config.config_file_path).parent / config.extra["rules_dir"])
 
 
+def on_startup(command: str, dirty: bool) -> None:
+    site.set_preview(command == "serve")
+
+
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
     with site.stopwatch():
+        if site.preview():  # a rebuild after an edit: read the rules again
+            site.forget(Path(config.config_file_path).parent / config.extra["rules_dir"])
         catalog = _catalog(config)
         for problem in catalog.problems:  # warnings only (stale translations): the pages say so
             log.info(problem.format())
@@ -55,7 +61,7 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
         catalog = _catalog(config)
         groups = rule_groups(catalog, lang)
         with_rules = len(catalog) <= NAV_RULES_MAX
-        for uri, content in site.generated_pages(catalog, lang).items():
+        for uri, content in site.generated_pages(catalog, lang, preview=site.preview()).items():
             in_nav = with_rules or not uri.startswith("rules/") or uri == INDEX_URI
             inclusion = InclusionLevel.INCLUDED if in_nav else InclusionLevel.NOT_IN_NAV
             files.append(File.generated(config, uri, content=content, inclusion=inclusion))

@@ -70,6 +70,8 @@ LABELS: dict[str, dict[str, str]] = {
         "fallback_lang": "The text below is in English.",
         "changed": "Last changed",
         "added_in": "Added in version",
+        "verify_title": "verify: examples fail (preview only)",
+        "verify_intro": "rulebase verify reports these failures; this notice is never published.",
         "platform.aws": "AWS",
     },
     "fr": {
@@ -137,6 +139,8 @@ LABELS: dict[str, dict[str, str]] = {
         "fallback_lang": "Le texte ci-dessous est en anglais.",
         "changed": "Dernière modification",
         "added_in": "Ajoutée dans la version",
+        "verify_title": "verify : des exemples échouent (aperçu seulement)",
+        "verify_intro": "rulebase verify signale ces échecs ; cet avis n'est jamais publié.",
         "platform.aws": "AWS",
     },
     "ja": {
@@ -202,6 +206,8 @@ LABELS: dict[str, dict[str, str]] = {
         "fallback_lang": "以下の本文は英語です。",
         "changed": "最終更新日",
         "added_in": "追加されたバージョン",
+        "verify_title": "verify: 例が失敗しています (プレビューのみ)",
+        "verify_intro": "rulebase verify が報告した失敗です。この通知は公開されません。",
         "platform.aws": "AWS",
     },
 }

@@ -37,7 +37,7 @@ def rule_file_url(path: str) -> str:
 
 
 def rule_markdown(rule: Rule, lang: str, *, file_path: str, vocabulary: Vocabulary | None = None,
-                  related: str = "", history: History | None = None) -> str:
+                  related: str = "", history: History | None = None, notice: str = "") -> str:
     """Return the Markdown of the rule's page in `lang`: title, notice, metadata panel, sections, run, metadata."""
     page = rule.page(lang)
     # A missing translation shows the English page: its text says so to browsers, screen readers and search.
@@ -48,6 +48,7 @@ def rule_markdown(rule: Rule, lang: str, *, file_path: str, vocabulary: Vocabula
         front_matter({"title": escape(page.title), "description": escape(rule.summary(lang))}),
         f"# {escape_markdown(page.title)}" + (f' {{ lang="{other}" }}' if other else ""),
         translation_notice(rule, lang),
+        notice,
         f'<p class="rb-summary"{lang_attr}>{escape(rule.summary(lang))}</p>' if rule.summary(lang) else "",
         metadata_panel(rule, lang, file_path=file_path, vocabulary=vocabulary, history=history),
     ]

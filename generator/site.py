@@ -14,6 +14,7 @@ from rulebase.model import LANGUAGES, Problem
 from rulebase.export import export_csv, export_json
 
 from generator.history import History, read_history
+from generator.preview import failure_notice, verify_failures
 from generator.related import related_rules, related_section
 from generator.frameworks import (FRAMEWORKS_URI, display_name, framework_problems, framework_keys, framework_markdown, framework_uri,
                                   frameworks_index_markdown)
@@ -30,6 +31,26 @@ _catalogs: dict[Path, Catalog] = {}
 _histories: dict[Path, dict[str, History]] = {}
 _seconds = [0.0]
 _depth = [0]
+
+
+_preview = [False]
+
+
+def set_preview(on: bool) -> None:
+    """Turn the served preview on (`mkdocs serve`): the catalog is read again before each rebuild, and rule pages
+    show verify's failures."""
+    _preview[0] = on
+
+
+def preview() -> bool:
+    """Return whether this process serves the preview."""
+    return _preview[0]
+
+
+def forget(rules_dir: Path) -> None:
+    """Drop the loaded catalog and history of `rules_dir`: the preview reads them again after an edit."""
+    _catalogs.pop(rules_dir.resolve(), None)
+    _histories.pop(rules_dir.resolve(), None)
 
 
 def catalog(rules_dir: Path) -> Catalog:
@@ -76,9 +97,9 @@ def generator_seconds() -> float:
     return _seconds[0]
 
 
-def generated_pages(rules: Catalog, lang: str) -> dict[str, str]:
+def generated_pages(rules: Catalog, lang: str, *, preview: bool = False) -> dict[str, str]:
     """Return the Markdown pages generated for `lang`, by docs-relative path: the index, the group pages and one
-    page per rule."""
+    page per rule; in the served `preview`, rule pages show verify's failures."""
     pages = {INDEX_URI: index_markdown(rules, lang)}
     pages.update((group.uri, group_markdown(group, lang)) for group in rule_groups(rules, lang))
     keys = framework_keys(rules.vocabulary, rules)
@@ -89,7 +110,9 @@ def generated_pages(rules: Catalog, lang: str) -> dict[str, str]:
     for rule in rules:
         pages[rule_uri(rule.id)] = rule_markdown(rule, lang, file_path=rule_file_path(rule, lang, rules.root),
                                                  vocabulary=rules.vocabulary, history=rule_history(rules, rule.id),
-                                                 related=related_section(related[rule.id], lang, names))
+                                                 related=related_section(related[rule.id], lang, names),
+                                                 notice=failure_notice(verify_failures(rules, rule, lang), lang)
+                                                 if preview else "")
     return pages
 
 
