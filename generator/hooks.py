@@ -26,11 +26,15 @@ from generator.groups import NAV_RULES_MAX, neighbours, rule_groups
 from generator.i18n import LABELS, alternates
 from generator.index_page import INDEX_URI
 from generator.related import link_rule_ids
+from generator.rule_page import mark_text_language
 from generator.search import with_extra_terms
+from generator.typography import french_html
+from generator.speedups import memoize_pygments_stylesheets
 from generator.redirects import redirect_map, redirect_problems
 from generator.rule_page import rule_file_path, rule_uri
 
 log = logging.getLogger("mkdocs.hooks.rulebase")
+memoize_pygments_stylesheets()
 
 
 def _catalog(config: MkDocsConfig) -> Catalog:
@@ -103,6 +107,8 @@ def on_page_context(context: dict[str, Any], page: Page, config: MkDocsConfig, n
     with site.stopwatch():
         # The page shows `rulebase_content` (overrides/partials/content.html); search reads the same text, fewer tags.
         content = page.content
+        if page.meta.get("rulebase_text_lang"):  # a missing translation: the English text says it is English
+            content = mark_text_language(content, page.meta["rulebase_text_lang"])
         if site.has_prose(page.file.src_uri):  # rule pages and hand-written pages; not the generated listings
             current = page.file.src_uri.removeprefix("rules/").removesuffix(".md")
             content = link_rule_ids(content, _catalog(config).ids, page.url, current=current)
@@ -111,3 +117,8 @@ def on_page_context(context: dict[str, Any], page: Page, config: MkDocsConfig, n
         page.rulebase_content, searched = site.split_for_search(content)
         page.content = with_extra_terms(searched, config.theme["language"])
     return context
+
+
+def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
+    with site.stopwatch():  # French typography on the finished page; the search index has kept plain spaces
+        return french_html(output) if config.theme["language"] == "fr" else output

@@ -45,21 +45,33 @@ def rule_markdown(rule: Rule, lang: str, *, file_path: str, vocabulary: Vocabula
     lang_attr = f' lang="{other}"' if other else ""
     parts = [
         # MkDocs and Material put these into <title>, <meta> and the header as they are: HTML-escaped here.
-        front_matter({"title": escape(page.title), "description": escape(rule.summary(lang))}),
+        front_matter({"title": escape(page.title), "description": escape(rule.summary(lang)),
+                      "rulebase_text_lang": other}),
         f"# {escape_markdown(page.title)}" + (f' {{ lang="{other}" }}' if other else ""),
         translation_notice(rule, lang),
         notice,
         f'<p class="rb-summary"{lang_attr}>{escape(rule.summary(lang))}</p>' if rule.summary(lang) else "",
         metadata_panel(rule, lang, file_path=file_path, vocabulary=vocabulary, history=history),
     ]
-    sections = [f"## {section.heading} {{#{section.anchor}}}\n\n{section.markdown}" for section in page.sections]
-    if other:
-        sections = [f'<div lang="{other}" markdown="1">', *sections, "</div>"]
-    parts.extend(sections)
+    parts.extend(f"## {section.heading} {{#{section.anchor}}}\n\n{section.markdown}" for section in page.sections)
     parts.append(related)
     parts.append(run_section(rule, lang))
     parts.append(metadata_section(rule, lang))
     return "\n\n".join(part for part in parts if part) + "\n"
+
+
+_SECTIONS_START = re.compile(r'<h2 id="[^"]+"')
+_SECTIONS_END = re.compile(r'<h2 id="(?:related|run)"')
+
+
+def mark_text_language(html: str, lang: str) -> str:
+    """Return a rule page's HTML with its sections (from the first `<h2>` to the related rules or the run section,
+    the rule's own text) inside `<div lang="...">`: the page's text is in another language than the page."""
+    start = _SECTIONS_START.search(html)
+    end = _SECTIONS_END.search(html, start.start() if start else 0)
+    if start is None or end is None or end.start() <= start.start():
+        return html
+    return f'{html[:start.start()]}<div lang="{lang}">\n{html[start.start():end.start()]}</div>\n{html[end.start():]}'
 
 
 def translation_notice(rule: Rule, lang: str) -> str:
@@ -89,7 +101,8 @@ def metadata_panel(rule: Rule, lang: str, *, file_path: str, vocabulary: Vocabul
         page = "../../" + framework_uri(key).removesuffix("index.md")
         links = ", ".join(f'<a href="{escape(page)}#{escape(control_anchor(c))}"><code>{escape(c)}</code></a>'
                           for c in controls)
-        return f'<a href="{escape(page)}">{escape(display_name(key, lang, vocabulary))}</a>: {links or none}'
+        return (f'<a href="{escape(page)}">{escape(display_name(key, lang, vocabulary))}</a>'
+                f"{escape(label(lang, 'colon'))}{links or none}")
 
     frameworks = "<br>".join(framework(key, controls) for key, controls in rule.frameworks.items()) or none
     cwe = (f'<a href="https://cwe.mitre.org/data/definitions/{rule.cwe}.html">CWE-{rule.cwe}</a>'
@@ -100,7 +113,7 @@ def metadata_panel(rule: Rule, lang: str, *, file_path: str, vocabulary: Vocabul
         ("kind", escape(value_label(lang, "kind", rule.kind))),
         ("platform", escape(value_label(lang, "platform", rule.platform))),
         ("resource_types", codes(rule.resource_types)),
-        ("category", escape(rule.category)),
+        ("category", escape(vocabulary.category(rule.category, lang) if vocabulary else rule.category)),
         ("cwe", cwe),
         ("frameworks", frameworks),
         ("legacy_ids", codes(rule.legacy_ids)),

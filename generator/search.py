@@ -10,6 +10,7 @@ rulebase.js: `IpProtocol -1` becomes `ipprotocolall`; Japanese words no page use
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -21,11 +22,13 @@ SYNONYMS: dict[str, dict[str, tuple[str, ...]]] = {
 }
 ALL_PROTOCOLS_TERM = "ipprotocolall"
 _ALL_PROTOCOLS = re.compile(r"IpProtocol\b[^.\n]{0,60}?(?<![\w-])-1\b", re.IGNORECASE)
-_ACCENTED_WORD = re.compile(r"\w*[\u00c0-\u024f]\w*")
+_WORD = re.compile(r"\w+")
+_LATIN_ACCENT = re.compile(r"[\u00c0-\u024f]")
 _HEADING = re.compile(r"(?=<h[1-6][ >])")
 _TAG = re.compile(r"<[^>]+>")
 
 
+@functools.lru_cache(maxsize=65_536)  # the same words recur on every page of a language
 def fold_latin(word: str) -> str:
     """Return a word without its Latin accents (`défaut` -> `defaut`), other scripts unchanged."""
     return "".join(ch for ch in unicodedata.normalize("NFD", word) if not 0x300 <= ord(ch) <= 0x36F)
@@ -34,10 +37,9 @@ def fold_latin(word: str) -> str:
 def extra_terms(text: str, lang: str) -> list[str]:
     """Return the terms to index beside `text` (plain text of one section), in first-seen order, each once."""
     terms: dict[str, None] = {}
-    for word in _ACCENTED_WORD.findall(text):
-        folded = fold_latin(word)
-        if folded != word:
-            terms[folded.lower()] = None
+    for word in dict.fromkeys(_WORD.findall(text)):  # each distinct word once, in order
+        if not word.isascii() and _LATIN_ACCENT.search(word):
+            terms[fold_latin(word).lower()] = None
     for word, synonyms in SYNONYMS.get(lang, {}).items():
         if word in text:
             terms.update(dict.fromkeys(s for s in synonyms if s not in text))
@@ -51,6 +53,13 @@ def with_extra_terms(html: str, lang: str) -> str:
     sections = _HEADING.split(html)
     out = []
     for section in sections:
+        if not (_LATIN_ACCENT.search(section) or "IpProtocol" in section or _has_synonym(section, lang)):
+            out.append(section)  # nothing to add: skip the work (most sections of an English page)
+            continue
         terms = extra_terms(_TAG.sub(" ", section), lang)
         out.append(section + (f'\n<p class="rb-search-terms">{" ".join(terms)}</p>\n' if terms else ""))
     return "".join(out)
+
+
+def _has_synonym(text: str, lang: str) -> bool:
+    return any(word in text for word in SYNONYMS.get(lang, {}))

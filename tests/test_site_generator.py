@@ -19,10 +19,10 @@ from generator.related import MAX_RELATED, link_rule_ids, related_rules, related
 from generator.history import History, localized_date, read_history
 from generator.search import extra_terms, with_extra_terms
 from generator.groups import NAV_RULES_MAX, group_markdown, neighbours, rule_groups
-from generator.i18n import LABELS, framework_name
+from generator.i18n import LABELS, count_label, framework_name
 from generator.index_page import fold, index_markdown
 from generator.redirects import dest_path, redirect_map, redirect_problems
-from generator.rule_page import escape_markdown, rule_file_path, rule_markdown, translation_notice
+from generator.rule_page import escape_markdown, mark_text_language, rule_file_path, rule_markdown, translation_notice
 from rulebase.model import rule_url
 from generator.site import generated_pages, page_problems, root_redirect, site_nav, split_for_search
 from rulebase.catalog import Catalog, load_catalog
@@ -74,7 +74,8 @@ def test_rule_page_has_title_panel_sections_in_order_and_metadata(catalog: Catal
     assert '<span class="rb-badge rb-severity-high" data-severity="high">' in markdown
     assert f"https://github.com/rulebase/rulebase/blob/main/rules/{DEFAULT_SG}/{lang}.md" in markdown
     assert "<code>rx9-tkr-e6b</code>" in markdown
-    assert ('CIS AWS Foundations v3.0.0</a>: <a href="../../frameworks/cis-aws-foundations-v3.0.0/#control-5-4">'
+    assert (f'CIS AWS Foundations v3.0.0</a>{LABELS[lang]["colon"]}'
+            '<a href="../../frameworks/cis-aws-foundations-v3.0.0/#control-5-4">'
             "<code>5.4</code></a>") in markdown
     assert "!!! warning" not in markdown
 
@@ -164,7 +165,7 @@ def test_index_lists_every_rule_with_its_filter_values(catalog: Catalog, lang: s
     for severity in set(severities):
         label = LABELS[lang][f"severity.{severity}"]
         assert f'<option value="{severity}">{label} ({severities.count(severity)})</option>' in markdown
-    assert LABELS[lang]["shown"].format(shown=len(catalog), total=len(catalog)) in markdown
+    assert count_label(lang, "shown", shown=len(catalog), total=len(catalog)) in markdown
 
 
 def test_index_free_text_is_folded_like_the_javascript_folds_queries() -> None:
@@ -447,3 +448,26 @@ def test_history_gives_the_last_change_and_the_release_that_added_each_rule(tmp_
 def test_dates_are_written_out_in_each_language() -> None:
     day = datetime.date(2026, 12, 1)
     assert [localized_date(day, lang) for lang in LANGUAGES] == ["December 1, 2026", "1 décembre 2026", "2026年12月1日"]
+
+
+def test_fallback_text_is_marked_as_english_between_the_panel_and_the_related_rules() -> None:
+    html = '<h1 lang="en">T</h1><table class="rb-meta"></table>\n<h2 id="description">D</h2><p>x</p>\n<h2 id="related">R</h2>'
+    assert mark_text_language(html, "en") == (
+        '<h1 lang="en">T</h1><table class="rb-meta"></table>\n<div lang="en">\n<h2 id="description">D</h2><p>x</p>\n'
+        '</div>\n<h2 id="related">R</h2>')
+    assert mark_text_language("<p>no sections</p>", "en") == "<p>no sections</p>"
+
+
+def test_memoized_pygments_stylesheets_highlight_the_same() -> None:
+    from pygments import highlight
+    from pygments.formatters.html import HtmlFormatter
+    from pygments.lexers import JsonLexer
+
+    from generator.speedups import memoize_pygments_stylesheets
+
+    code = '{"IpProtocol": "-1", "FromPort": 22}\n'
+    before = [highlight(code, JsonLexer(), HtmlFormatter(style=style)) for style in ("default", "monokai")]
+    memoize_pygments_stylesheets()
+    memoize_pygments_stylesheets()
+    after = [highlight(code, JsonLexer(), HtmlFormatter(style=style)) for style in ("default", "monokai")] * 2
+    assert after == before * 2
