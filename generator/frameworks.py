@@ -13,7 +13,7 @@ from urllib.parse import quote
 from rulebase.model import Location, Problem, Rule
 from rulebase.vocabulary import Vocabulary
 
-from generator.i18n import framework_name, label, value_label
+from generator.i18n import count_label, framework_name, label, value_label
 from generator.index_page import fold
 from generator.rule_page import front_matter, severity_badge
 
@@ -96,8 +96,7 @@ def framework_markdown(key: str, rules: Iterable[Rule], lang: str, vocabulary: V
     name = display_name(key, lang, vocabulary)
     rows = controls(key, rules)
     url = vocabulary.frameworks[key].url(lang) if vocabulary is not None and key in vocabulary.frameworks else ""
-    intro = label(lang, "framework_intro").format(controls=len(rows),
-                                                  rules=len({r.id for c in rows for r in c.rules}))
+    intro = count_label(lang, "framework_intro", controls=len(rows), rules=len({r.id for c in rows for r in c.rules}))
     head = "".join(f"<th>{escape(text)}</th>" for text in (
         label(lang, "control"), value_label(lang, "kind", "iac"), value_label(lang, "kind", "posture")))
     body = []
@@ -108,7 +107,7 @@ def framework_markdown(key: str, rules: Iterable[Rule], lang: str, vocabulary: V
                 f'<li><a href="../../rules/{escape(r.id)}/">{escape(r.title(lang))}</a> '
                 f"{severity_badge(r.severity, lang)}</li>" for r in control.rules if r.kind == kind)
             cells.append(f'<td data-kind="{kind}"><ul>{items}</ul></td>' if items
-                         else f'<td data-kind="{kind}"><span class="rb-none">{escape(label(lang, "none"))}</span></td>')
+                         else f'<td data-kind="{kind}"><span class="rb-none">{escape(label(lang, "no_rule"))}</span></td>')
         filtered = f"../../rules/?frameworks={quote(filter_value(key, control.id), safe='')}"
         body.append(
             f'<tr id="{escape(control.anchor)}" data-control="{escape(control.id)}">'
@@ -134,10 +133,9 @@ def frameworks_index_markdown(keys: list[str], rules: Iterable[Rule], lang: str,
     items = []
     for key in keys:
         rows = controls(key, rules)
-        count = label(lang, "framework_intro").format(controls=len(rows),
-                                                      rules=len({r.id for c in rows for r in c.rules}))
-        items.append(f'<li><a href="{escape(key)}/">{escape(display_name(key, lang, vocabulary))}</a>: '
-                     f"{escape(count)}</li>")
+        count = count_label(lang, "framework_intro", controls=len(rows), rules=len({r.id for c in rows for r in c.rules}))
+        items.append(f'<li><a href="{escape(key)}/">{escape(display_name(key, lang, vocabulary))}</a>'
+                     f"{escape(label(lang, 'colon'))}{escape(count)}</li>")
     title = label(lang, "frameworks_title")
     return "\n\n".join([front_matter({"title": title}), f"# {escape(title)}",
                         '<ul class="rb-frameworks">\n' + "\n".join(items) + "\n</ul>"]) + "\n"

@@ -10,7 +10,7 @@ from typing import Iterable
 
 from rulebase.model import Rule
 
-from generator.i18n import label, optional_label, value_label
+from generator.i18n import count_label, label, optional_label, value_label
 from generator.index_page import fold
 from generator.rule_page import front_matter, rule_uri, severity_badge
 
@@ -84,7 +84,7 @@ def group_markdown(group: Group, lang: str) -> str:
         f"{severity_badge(rule.severity, lang)} <code>{escape(rule.id)}</code></li>"
         for rule in group.rules
     )
-    intro = label(lang, "group_intro").format(count=len(group.rules))
+    intro = count_label(lang, "group_intro", count=len(group.rules))
     return "\n\n".join([
         front_matter({"title": escape(group.title)}),
         f"# {escape(group.title)}",

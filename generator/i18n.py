@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from rulebase.model import LANGUAGES
 
 LANGUAGE_NAMES: dict[str, str] = {"en": "English", "fr": "Français", "ja": "日本語"}
@@ -26,10 +28,16 @@ LABELS: dict[str, dict[str, str]] = {
         "legacy_ids": "Earlier ids",
         "source": "Rule file",
         "none": "none",
-        "all": "All",
+        "no_rule": "no rule",
+        "colon": ": ",
+        "all.severity": "All",
+        "all.kind": "All",
+        "all.platform": "All",
+        "all.category": "All",
+        "all.frameworks": "All",
         "filter_text": "Filter",
         "filter_placeholder": "Title, id, category, control…",
-        "shown": "{shown} of {total} rules shown",
+        "shown": "{shown} of {total} {total:rule|rules} shown",
         "no_match": "No rule matches these filters.",
         "reset": "Reset filters",
         "run_heading": "Run this rule",
@@ -51,11 +59,11 @@ LABELS: dict[str, dict[str, str]] = {
         "platform.cloudformation": "CloudFormation",
         "group.cloudformation-iac": "CloudFormation (IaC)",
         "group.aws-posture": "AWS account (posture)",
-        "group_intro": "{count} rules of this kind. Every rule, with filters:",
+        "group_intro": "{count} {count:rule|rules} of this kind. Every rule, with filters:",
         "catalog_nav": "Catalog",
         "control": "Control",
         "in_catalog": "In the catalog",
-        "framework_intro": "{controls} controls covered by {rules} rules.",
+        "framework_intro": "{controls} {controls:control|controls} covered by {rules} {rules:rule|rules}.",
         "framework_source": "The framework's documentation",
         "frameworks_title": "Frameworks",
         "framework_page": "Framework page",
@@ -83,7 +91,7 @@ LABELS: dict[str, dict[str, str]] = {
         "download": "Télécharger les métadonnées :",
         "rule": "Règle",
         "id": "Identifiant",
-        "severity": "Sévérité",
+        "severity": "Gravité",
         "kind": "Type",
         "platform": "Plateforme",
         "resource_types": "Types de ressources",
@@ -93,15 +101,21 @@ LABELS: dict[str, dict[str, str]] = {
         "legacy_ids": "Anciens identifiants",
         "source": "Fichier de la règle",
         "none": "aucun",
-        "all": "Tous",
+        "no_rule": "aucune règle",
+        "colon": " : ",
+        "all.severity": "Toutes",
+        "all.kind": "Tous",
+        "all.platform": "Toutes",
+        "all.category": "Toutes",
+        "all.frameworks": "Tous",
         "filter_text": "Filtrer",
         "filter_placeholder": "Titre, identifiant, catégorie, contrôle…",
-        "shown": "{shown} règles affichées sur {total}",
+        "shown": "{shown} {shown:règle affichée|règles affichées} sur {total}",
         "no_match": "Aucune règle ne correspond à ces filtres.",
         "reset": "Réinitialiser les filtres",
         "run_heading": "Exécuter cette règle",
         "run_iac": "Analyser des modèles CloudFormation (fichiers ou dossiers) avec cette seule règle :",
-        "run_posture": "Enregistrer les groupes de sécurité d'un compte et d'une Région, "
+        "run_posture": "Enregistrer les groupes de sécurité d'un compte et d'une région, "
                        "puis les analyser avec cette seule règle :",
         "metadata_heading": "Métadonnées",
         "metadata_intro": "Les métadonnées de la règle, telles que `rulebase export` et la bibliothèque Python "
@@ -120,11 +134,11 @@ LABELS: dict[str, dict[str, str]] = {
         "platform.cloudformation": "CloudFormation",
         "group.cloudformation-iac": "CloudFormation (IaC)",
         "group.aws-posture": "Compte AWS (posture)",
-        "group_intro": "{count} règles de ce type. Toutes les règles, avec des filtres :",
+        "group_intro": "{count} {count:règle|règles} de ce type. Toutes les règles, avec des filtres :",
         "catalog_nav": "Catalogue",
         "control": "Contrôle",
         "in_catalog": "Dans le catalogue",
-        "framework_intro": "{controls} contrôles couverts par {rules} règles.",
+        "framework_intro": "{controls} {controls:contrôle couvert|contrôles couverts} par {rules} {rules:règle|règles}.",
         "framework_source": "La documentation du référentiel",
         "frameworks_title": "Référentiels",
         "framework_page": "Page du référentiel",
@@ -152,7 +166,7 @@ LABELS: dict[str, dict[str, str]] = {
         "download": "メタデータのダウンロード:",
         "rule": "ルール",
         "id": "ID",
-        "severity": "重大度",
+        "severity": "重要度",
         "kind": "種類",
         "platform": "プラットフォーム",
         "resource_types": "リソースタイプ",
@@ -162,7 +176,13 @@ LABELS: dict[str, dict[str, str]] = {
         "legacy_ids": "以前の ID",
         "source": "ルールファイル",
         "none": "なし",
-        "all": "すべて",
+        "no_rule": "なし",
+        "colon": ": ",
+        "all.severity": "すべて",
+        "all.kind": "すべて",
+        "all.platform": "すべて",
+        "all.category": "すべて",
+        "all.frameworks": "すべて",
         "filter_text": "絞り込み",
         "filter_placeholder": "タイトル、ID、カテゴリ、コントロール…",
         "shown": "{total} 件中 {shown} 件を表示",
@@ -207,7 +227,7 @@ LABELS: dict[str, dict[str, str]] = {
         "changed": "最終更新日",
         "added_in": "追加されたバージョン",
         "verify_title": "verify: 例が失敗しています (プレビューのみ)",
-        "verify_intro": "rulebase verify が報告した失敗です。この通知は公開されません。",
+        "verify_intro": "rulebase verify で失敗した例です。この通知は公開されません。",
         "platform.aws": "AWS",
     },
 }
@@ -244,6 +264,27 @@ def label(lang: str, key: str) -> str:
 def optional_label(lang: str, key: str) -> str | None:
     """Return the site's word for `key` in `lang`, or None when it has none."""
     return LABELS.get(lang, LABELS["en"]).get(key)
+
+
+_COUNTED = re.compile(r"\{(\w+)(?::([^|{}]*)\|([^{}]*))?\}")
+
+
+def count_label(lang: str, key: str, **counts: int) -> str:
+    """Return the site's sentence `key` in `lang` with its counts filled in: `{n}` is the number as the language
+    writes it (« 1 234 »), `{n:one|other}` the words that agree with it, by CLDR's plural rules (French counts 0
+    and 1 as singular). rulebase.js fills the index's live count the same way (Intl.PluralRules)."""
+    from babel import Locale
+    from babel.numbers import format_decimal
+
+    locale = Locale.parse(lang if lang in LABELS else "en")
+
+    def fill(match: re.Match[str]) -> str:
+        count = counts[match[1]]
+        if match[2] is None:
+            return format_decimal(count, locale=locale)
+        return match[2] if locale.plural_form(count) == "one" else match[3]
+
+    return _COUNTED.sub(fill, label(lang, key))
 
 
 def value_label(lang: str, field: str, value: str) -> str:

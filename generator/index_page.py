@@ -9,8 +9,9 @@ from html import escape
 from typing import Iterable
 
 from rulebase.model import SEVERITIES, Rule
+from rulebase.vocabulary import Vocabulary
 
-from generator.i18n import framework_name, label, value_label
+from generator.i18n import count_label, framework_name, label, value_label
 from generator.rule_page import front_matter, severity_badge
 
 INDEX_URI = "rules/index.md"
@@ -39,8 +40,9 @@ def filter_values(rule: Rule) -> dict[str, tuple[str, ...]]:
     }
 
 
-def index_markdown(rules: Iterable[Rule], lang: str) -> str:
-    """Return the Markdown of the catalog index in `lang`: intro, downloads, filters, the table of rules."""
+def index_markdown(rules: Iterable[Rule], lang: str, vocabulary: Vocabulary | None = None) -> str:
+    """Return the Markdown of the catalog index in `lang`: intro, downloads, filters, the table of rules (categories
+    named by `vocabulary`)."""
     rules = sorted(rules, key=lambda r: (-SEVERITIES.index(r.severity) if r.severity in SEVERITIES else 0,
                                          fold(r.title(lang)), r.id))
     title = label(lang, "catalog_title")
@@ -52,13 +54,13 @@ def index_markdown(rules: Iterable[Rule], lang: str) -> str:
         f"# {escape(title)}",
         f'<p>{escape(label(lang, "catalog_intro"))}</p>',
         f'<p class="rb-downloads">{escape(label(lang, "download"))} {downloads}</p>',
-        filters_html(rules, lang),
-        table_html(rules, lang),
+        filters_html(rules, lang, vocabulary),
+        table_html(rules, lang, vocabulary),
     ]
     return "\n\n".join(parts) + "\n"
 
 
-def filters_html(rules: list[Rule], lang: str) -> str:
+def filters_html(rules: list[Rule], lang: str, vocabulary: Vocabulary | None = None) -> str:
     """Return the filter form: free text, one select per filter with per-value counts, the live count."""
     counts: dict[str, Counter[str]] = {name: Counter() for name in FILTERS}
     for rule in rules:
@@ -70,13 +72,13 @@ def filters_html(rules: list[Rule], lang: str) -> str:
         f'autocomplete="off"></label>'
     ]
     for name in FILTERS:
-        values = sorted(counts[name], key=lambda v: _value_order(name, v))
-        options = [f'<option value="">{escape(label(lang, "all"))}</option>']
+        values = sorted(counts[name], key=lambda v: _value_order(name, v, lang, vocabulary))
+        options = [f'<option value="">{escape(label(lang, f"all.{name}"))}</option>']
         if name == "frameworks":
             options.extend(_framework_options(values, counts[name], lang))
         else:
             options.extend(
-                f'<option value="{escape(v)}">{escape(_display(name, v, lang))} ({counts[name][v]})</option>'
+                f'<option value="{escape(v)}">{escape(_display(name, v, lang, vocabulary))} ({counts[name][v]})</option>'
                 for v in values
             )
         link = (f' <a class="rb-framework-link" data-rb-framework-link href="../frameworks/" hidden>'
@@ -87,7 +89,7 @@ def filters_html(rules: list[Rule], lang: str) -> str:
         )
     total = len(rules)
     shown_template = escape(label(lang, "shown"))
-    count = label(lang, "shown").format(shown=total, total=total)
+    count = count_label(lang, "shown", shown=total, total=total)
     return (
         f'<form class="rb-filters" data-rb-filters data-shown-template="{shown_template}" role="search" '
         f'onsubmit="return false">\n'
@@ -97,13 +99,13 @@ def filters_html(rules: list[Rule], lang: str) -> str:
     )
 
 
-def table_html(rules: list[Rule], lang: str) -> str:
+def table_html(rules: list[Rule], lang: str, vocabulary: Vocabulary | None = None) -> str:
     """Return the table of rules; each row carries its filter values as `data-` attributes."""
     head = "".join(
         f"<th>{escape(label(lang, key))}</th>"
         for key in ("rule", "severity", "kind", "platform", "category", "frameworks")
     )
-    rows = [row_html(rule, lang) for rule in rules]
+    rows = [row_html(rule, lang, vocabulary) for rule in rules]
     return (
         '<div class="rb-index">\n<table>\n'
         f"<thead><tr>{head}</tr></thead>\n<tbody>\n" + "\n".join(rows) + "\n</tbody>\n</table>\n"
@@ -111,22 +113,23 @@ def table_html(rules: list[Rule], lang: str) -> str:
     )
 
 
-def row_text(rule: Rule, lang: str) -> str:
+def row_text(rule: Rule, lang: str, vocabulary: Vocabulary | None = None) -> str:
     """Return the folded text the index's free-text filter searches in a rule's row."""
     return fold(" ".join([
-        rule.id, rule.title(lang), rule.title("en"), rule.summary(lang), rule.category, rule.service,
+        rule.id, rule.title(lang), rule.title("en"), rule.summary(lang), rule.category,
+        category_name(rule.category, lang, vocabulary), rule.service,
         f"cwe-{rule.cwe} cwe{rule.cwe}" if rule.cwe else "",
         *rule.resource_types, *rule.legacy_ids,
         *(f"{name} {framework_name(name)} {' '.join(ids)}" for name, ids in rule.frameworks.items()),
     ]))
 
 
-def row_html(rule: Rule, lang: str) -> str:
+def row_html(rule: Rule, lang: str, vocabulary: Vocabulary | None = None) -> str:
     """Return one rule's row of the index table."""
     values = filter_values(rule)
     attrs = " ".join(f'data-{name}="{escape(json.dumps(v, ensure_ascii=False) if name == "frameworks" else v[0])}"'
                      for name, v in values.items())
-    text = row_text(rule, lang)
+    text = row_text(rule, lang, vocabulary)
     frameworks = "<br>".join(
         f'{escape(framework_name(name))} <span class="rb-controls">{escape(", ".join(ids))}</span>'
         for name, ids in rule.frameworks.items()
@@ -141,7 +144,7 @@ def row_html(rule: Rule, lang: str) -> str:
         + cell("severity", severity_badge(rule.severity, lang))
         + cell("kind", escape(value_label(lang, "kind", rule.kind)))
         + cell("platform", escape(value_label(lang, "platform", rule.platform)))
-        + cell("category", escape(rule.category))
+        + cell("category", escape(category_name(rule.category, lang, vocabulary)))
         + cell("frameworks", frameworks) + "</tr>"
     )
 
@@ -164,15 +167,22 @@ def _framework_options(values: list[str], counts: Counter[str], lang: str) -> li
     return options
 
 
-def _display(name: str, value: str, lang: str) -> str:
+def category_name(category: str, lang: str, vocabulary: Vocabulary | None) -> str:
+    """Return a category's name in `lang`, as the vocabulary gives it (the category itself without one)."""
+    return vocabulary.category(category, lang) if vocabulary is not None else category
+
+
+def _display(name: str, value: str, lang: str, vocabulary: Vocabulary | None = None) -> str:
     if name == "frameworks":
         return framework_name(value)
     if name in ("severity", "kind", "platform"):
         return value_label(lang, name, value)
+    if name == "category":
+        return category_name(value, lang, vocabulary)
     return value
 
 
-def _value_order(name: str, value: str) -> tuple[int, str]:
+def _value_order(name: str, value: str, lang: str = "en", vocabulary: Vocabulary | None = None) -> tuple[int, str]:
     if name == "severity" and value in SEVERITIES:
         return (-SEVERITIES.index(value), value)
-    return (0, value.lower())
+    return (0, fold(_display(name, value, lang, vocabulary)))

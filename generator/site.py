@@ -100,7 +100,7 @@ def generator_seconds() -> float:
 def generated_pages(rules: Catalog, lang: str, *, preview: bool = False) -> dict[str, str]:
     """Return the Markdown pages generated for `lang`, by docs-relative path: the index, the group pages and one
     page per rule; in the served `preview`, rule pages show verify's failures."""
-    pages = {INDEX_URI: index_markdown(rules, lang)}
+    pages = {INDEX_URI: index_markdown(rules, lang, rules.vocabulary)}
     pages.update((group.uri, group_markdown(group, lang)) for group in rule_groups(rules, lang))
     keys = framework_keys(rules.vocabulary, rules)
     pages[FRAMEWORKS_URI] = frameworks_index_markdown(keys, rules, lang, rules.vocabulary)

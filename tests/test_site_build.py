@@ -18,6 +18,7 @@ from generator.frameworks import framework_keys
 from generator.groups import rule_groups
 from generator.related import related_rules
 from generator.i18n import LABELS
+from generator.typography import french_text
 from rulebase import __version__
 from rulebase.catalog import Catalog, load_catalog
 from rulebase.export import export_csv, export_json
@@ -355,7 +356,7 @@ def test_missing_translation_falls_back_to_english_with_a_notice(partial_site: t
     catalog, site = partial_site
     html = read(site, f"/fr/rules/{DEFAULT_SG}/")
     assert '<html lang="fr"' in html
-    assert '<div class="admonition warning">' in html and LABELS["fr"]["missing"] in unescape(html)
+    assert '<div class="admonition warning">' in html and french_text(LABELS["fr"]["missing"]) in unescape(html)
     assert catalog[DEFAULT_SG].title("en") in unescape(html)
     assert '<h2 id="rationale">Rationale' in html
     # the English text says it is English; the notice, the panel and the page around it stay French
@@ -373,6 +374,6 @@ def test_stale_translation_says_so_and_links_the_english_page(partial_site: tupl
     _, site = partial_site
     rule_id = "aws-ec2-security-group-egress-all-ports"
     html = read(site, f"/fr/rules/{rule_id}/")
-    assert LABELS["fr"]["stale_title"] in unescape(html) and LABELS["fr"]["stale"] in unescape(html)
+    assert french_text(LABELS["fr"]["stale_title"]) in unescape(html) and french_text(LABELS["fr"]["stale"]) in unescape(html)
     assert f'href="../../../en/rules/{rule_id}/"' in html
     assert '<h2 id="rationale">Justification' in html

@@ -9,6 +9,19 @@
     return text.normalize("NFKD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
   }
 
+  /* The generator fills the same template (generator/i18n.py: count_label): `{n}` is the number as the page's
+     language writes it, `{n:one|other}` the words that agree with it (CLDR plural rules: French 0 and 1 are
+     singular, Japanese has one form). */
+  var LANG = document.documentElement.lang || "en";
+  var PLURAL = new Intl.PluralRules(LANG);
+  function fill(template, counts) {
+    return template.replace(/\{(\w+)(?::([^|{}]*)\|([^{}]*))?\}/g, function (all, name, one, other) {
+      var count = counts[name];
+      if (one === undefined) return count.toLocaleString(LANG);
+      return PLURAL.select(count) === "one" ? one : other;
+    });
+  }
+
   function parameter(control) {
     return control.dataset.filter === "text" ? "q" : control.dataset.filter;
   }
@@ -57,7 +70,7 @@
         row.hidden = !visible;
         if (visible) shown += 1;
       });
-      count.textContent = template.replace("{shown}", shown).replace("{total}", rows.length);
+      count.textContent = fill(template, { shown: shown, total: rows.length });
       empty.hidden = shown > 0;
       var query = new URLSearchParams();
       controls.forEach(function (control) {
