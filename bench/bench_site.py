@@ -62,8 +62,8 @@ def make_site_catalog(dest: Path, rules: int, profile: str) -> None:
 
 
 SEVERITIES = ("low", "medium", "medium", "high", "critical", "info")
-CATEGORIES = ("Networking and Firewall", "Encryption", "Access Control", "Observability", "Resource Management",
-              "Backup", "Secret Management", "Insecure Defaults")
+CATEGORIES = ("Networking and Firewall", "Observability", "Insecure Configurations")  # rules/vocabulary.yaml's
+CHECK = ROOT / "rules" / "cloudformation-aws-security-group-egress-with-port-range" / "check.py"  # an IaC check to copy
 FRAMEWORKS = ("{aws-security-hub: [EC2.%d]}", "{cis-aws-foundations-v3.0.0: [\"5.%d\"]}", "{}",
               "{aws-config: [rule-%d]}")
 HEADINGS = {
@@ -103,6 +103,7 @@ def make_typical_catalog(dest: Path, rules: int) -> None:
             "legacy_ids: []\n"
             f"aliases: []\nreferences: [https://docs.aws.amazon.com/vpc/latest/userguide/security-group-rules.html]\n"
             f"---\n{bodies['en']}", encoding="utf-8")
+        shutil.copy(CHECK, folder / "check.py")  # a rule is its folder, check included
         digest = source_digest(title, summary, bodies["en"])
         for lang, translated in (("fr", f"Règle synthétique numéro {n}"), ("ja", f"合成ルール {n} 番")):
             (folder / f"{lang}.md").write_text(
