@@ -173,9 +173,16 @@ class Template(NamedTuple):
         return iter(found)
 
     def _variants(self, value: Any, node: Path) -> list[Any]:
-        if type(value) is dict and all(type(v) in _SCALARS for v in value.values()):
-            if not (len(value) == 1 and ("Ref" in value or "Fn::If" in value)):
-                return [Branch(value, node, self.source)]  # the common case: nothing to resolve
+        if type(value) is dict and not _is_intrinsic(value):
+            flat = True  # literals, or one-level intrinsics other than Fn::If (`!GetAtt Lb.GroupId`): the common cases
+            for item in value.values():
+                if type(item) not in _SCALARS and not _is_plain_intrinsic(item):
+                    flat = False
+                    break
+            if flat:
+                resolved = {key: item if type(item) in _SCALARS else self._intrinsic(*next(iter(item.items())))
+                            for key, item in value.items()}
+                return [Branch({key: item for key, item in resolved.items() if item is not MISSING}, node, self.source)]
         conditions = _conditions(value, node, self.source)
         if len(conditions) <= MAX_CONDITIONS:
             results: list[Any] = []
@@ -289,6 +296,19 @@ def template_model(data: Mapping[str, Any], file: str, lines: Lines) -> Template
 
 def _is_intrinsic(value: dict[str, Any]) -> bool:
     return len(value) == 1 and ("Fn::If" in value or "Ref" in value)
+
+
+def _is_plain_intrinsic(value: Any) -> bool:
+    """Return whether the value is `Ref` or a function other than `Fn::If` (no branch to choose below it)."""
+    if type(value) is not dict or len(value) != 1:
+        return False
+    name = next(iter(value))
+    return name == "Ref" or (name.startswith("Fn::") and name != "Fn::If" and type(value[name]) in (str, list)
+                             and not _has_if(value[name]))
+
+
+def _has_if(value: Any) -> bool:
+    return type(value) is list and any(type(item) is dict and "Fn::If" in item for item in value)
 
 
 def _if_arguments(value: Any) -> list[Any] | None:
