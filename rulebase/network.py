@@ -8,7 +8,7 @@ normalised (see `rulebase.values`), and the `IpPermissions` of `describe-securit
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Iterator, Literal, Mapping, NamedTuple, Sequence
+from typing import TYPE_CHECKING, Any, Iterable, Iterator, Literal, Mapping, NamedTuple, Sequence
 
 from rulebase.model import Location
 from rulebase.template import Branch, Key, Source, Template
@@ -109,17 +109,25 @@ def _entries(template: Template, direction: Direction) -> Iterator[Entry]:
             found = list(template.items(resource.properties[list_key], resource.node + ("Properties", list_key)))
         else:
             continue
+        name = resource.logical_id
         for node, mapping in found:
-            variants = tuple(_rule(resource.logical_id, branch, peers, cache) for branch in template.variants(mapping, node))
+            if type(mapping) is dict and all(type(value) in _LITERALS for value in mapping.values()):
+                branches: Iterable[Branch] = (Branch(mapping, node, template.source),)  # nothing to resolve
+            else:
+                branches = template.variants(mapping, node)
+            variants = tuple(_rule(name, branch, peers, cache) for branch in branches)
             if variants:
-                yield Entry(resource.logical_id, node, variants)
+                yield Entry(name, node, variants)
+
+
+_LITERALS = frozenset((str, int, float, bool))
 
 
 def _rule(resource: str, branch: Branch, kinds: tuple[str, ...], cache: dict[tuple[Any, ...], tuple[Any, ...]]
           ) -> SecurityGroupRule:
     get = branch.get
     present = branch.values
-    raw = (get("IpProtocol"), get("FromPort"), get("ToPort"), *[(kind, get(kind)) for kind in kinds if kind in present])
+    raw = (get("IpProtocol"), get("FromPort"), get("ToPort"), *[(kind, present[kind]) for kind in kinds if kind in present])
     try:
         values = cache.get(raw)
     except TypeError:  # a mapping or a list where a literal belongs: nothing to remember
