@@ -1,8 +1,8 @@
 """`python -m generator.build`: the whole site, one `mkdocs build` per language in parallel, from one mkdocs.yml.
 
-The catalog is loaded once, before the builds fork, so each build starts with it in memory. Each build gets
-its language through the `RULEBASE_*` variables that mkdocs.yml reads with `!ENV`; the root page sends `/`
-to `/en/`.
+The catalog is loaded once, its pages parsed in one process per core, before the builds fork, so each build
+starts with it in memory. Each build gets its language through the `RULEBASE_*` variables that mkdocs.yml reads
+with `!ENV`; the root page sends `/` to `/en/`.
 """
 
 from __future__ import annotations
@@ -119,7 +119,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                       args.rules_dir.resolve(), args.strict, args.verbose)
     start = time.perf_counter()
     try:
-        catalog = site.catalog(options.rules_dir)
+        catalog = site.catalog(options.rules_dir, jobs=os.cpu_count() or 1)  # before any thread is started
     except CatalogError as error:
         for problem in error.problems:
             print(problem.format(), file=sys.stderr)

@@ -53,12 +53,13 @@ def forget(rules_dir: Path) -> None:
     _histories.pop(rules_dir.resolve(), None)
 
 
-def catalog(rules_dir: Path) -> Catalog:
-    """Return the catalog in `rules_dir`, loaded once per process (the parent loads it before the builds fork)."""
+def catalog(rules_dir: Path, *, jobs: int = 1) -> Catalog:
+    """Return the catalog in `rules_dir`, loaded once per process (the parent loads it before the builds fork,
+    parsing the pages in `jobs` processes)."""
     key = rules_dir.resolve()
     if key not in _catalogs:
         with stopwatch():
-            _catalogs[key] = load_catalog(key)
+            _catalogs[key] = load_catalog(key, jobs=jobs)
     return _catalogs[key]
 
 

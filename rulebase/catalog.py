@@ -109,13 +109,15 @@ def load_catalog(
     validate: bool = True,
     strict: bool = False,
     check_translations: bool = True,
+    jobs: int = 1,
 ) -> Catalog:
     """Return the catalog in `path` (default: the shipped one); raise CatalogError if a rule file is broken.
 
     `validate=False` reads only the front-matter (fast, for the scanner); page bodies are parsed on first use.
-    `strict=True` makes warnings (stale translations) errors too.
+    `strict=True` makes warnings (stale translations) errors too. `jobs` > 1 reads the rule folders in that many
+    processes (see `read_catalog`).
     """
-    catalog = read_catalog(path, validate=validate, check_translations=check_translations)
+    catalog = read_catalog(path, validate=validate, check_translations=check_translations, jobs=jobs)
     failing = tuple(p for p in catalog.problems if p.level == "error" or strict)
     if failing:
         raise CatalogError(failing)
@@ -123,9 +125,14 @@ def load_catalog(
 
 
 def read_catalog(
-    path: str | os.PathLike[str] | None = None, *, validate: bool = True, check_translations: bool = True
+    path: str | os.PathLike[str] | None = None, *, validate: bool = True, check_translations: bool = True,
+    jobs: int = 1,
 ) -> Catalog:
-    """Return the catalog with every problem found in it as `catalog.problems`, never raising for bad files."""
+    """Return the catalog with every problem found in it as `catalog.problems`, never raising for bad files.
+
+    `jobs` > 1 reads (and, when validating, parses) the rule folders in that many forked processes: the Markdown
+    parse of a large catalog's pages is most of its load time. The result is the same catalog, bodies parsed.
+    """
     root = Path(path) if path is not None else shipped_rules_dir()
     if not root.is_dir():
         return Catalog([], root, (Problem(Location(display_path(root)), "no such rules folder"),))
@@ -133,7 +140,7 @@ def read_catalog(
     rules: list[Rule] = []
     folders, check_files = _rule_folders(root)
     rule_folders: dict[Path, tuple[str, str, str]] = {}
-    read = _read_rules(list(folders.items()), validate=validate, check_translations=check_translations)
+    read = _read_rules(list(folders.items()), validate=validate, check_translations=check_translations, jobs=jobs)
     for (folder, _), (rule, rule_problems) in zip(folders.items(), read):
         problems.extend(rule_problems)
         if rule is not None:
@@ -179,12 +186,33 @@ MAX_FRONT_MATTER_NODES = 10_000  # values once aliases are expanded
 MAX_FRONT_MATTER_DEPTH = 20
 
 
+PARALLEL_MIN_FOLDERS = 64  # below this, starting the processes costs more than it saves
+
+
 def _read_rules(
-    folders: list[tuple[Path, dict[str, Path]]], *, validate: bool, check_translations: bool
+    folders: list[tuple[Path, dict[str, Path]]], *, validate: bool, check_translations: bool, jobs: int = 1
 ) -> list[tuple[Rule | None, list[Problem]]]:
-    """Read every rule folder."""
-    return [_read_rule(folder, files, validate=validate, check_translations=check_translations)
-            for folder, files in folders]
+    """Read every rule folder, in `jobs` forked processes when there are enough folders and fork is available."""
+    import multiprocessing
+
+    if jobs <= 1 or len(folders) < PARALLEL_MIN_FOLDERS or not validate \
+            or "fork" not in multiprocessing.get_all_start_methods():
+        return [_read_rule(folder, files, validate=validate, check_translations=check_translations)
+                for folder, files in folders]
+    from concurrent.futures import ProcessPoolExecutor
+
+    # Small chunks, in order: the parent unpickles the rules already read while the workers parse the next ones.
+    size = max(1, len(folders) // (jobs * 8))
+    chunks = [folders[i:i + size] for i in range(0, len(folders), size)]
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork")) as pool:
+        return [read for part in pool.map(_read_chunk, chunks, [check_translations] * len(chunks)) for read in part]
+
+
+def _read_chunk(
+    folders: list[tuple[Path, dict[str, Path]]], check_translations: bool
+) -> list[tuple[Rule | None, list[Problem]]]:
+    """Read and validate some rule folders (in a worker process): each rule comes back with its bodies parsed."""
+    return [_read_rule(folder, files, validate=True, check_translations=check_translations) for folder, files in folders]
 
 
 def _rule_folders(root: Path) -> tuple[dict[Path, dict[str, Path]], dict[Path, Path]]:

@@ -175,3 +175,21 @@ def _assert_wheel_contents(wheel: Path, shipped: Catalog) -> None:
     assert {"rulebase/_rules/vocabulary.yaml", "rulebase/py.typed", "rulebase/schema/rule.schema.json",
             "rulebase/schema/translation.schema.json", "rulebase/schema/catalog.schema.json",
             *(f"rulebase/locale/{lang}.yaml" for lang in ("en", "fr", "ja"))} <= names
+
+
+@pytest.mark.parametrize("case", [None, "duplicate-alias", "duplicate-id", "orphan-check"])
+def test_catalog_read_in_parallel_is_the_catalog_read_in_one_process(
+        case: str | None, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`jobs` > 1 (the site build's load) gives the same rules, parsed pages and problems, in the same order."""
+    import rulebase.catalog
+
+    monkeypatch.chdir(FIXTURES / case if case else ROOT)
+    monkeypatch.setattr(rulebase.catalog, "PARALLEL_MIN_FOLDERS", 2)  # these catalogs are below the real bound
+    one, parallel = read_catalog("rules"), read_catalog("rules", jobs=2)
+    assert list(parallel) == list(one) and parallel.problems == one.problems
+    assert bool(one.problems) == bool(case)
+    assert sorted(parallel.checks) == sorted(one.checks)
+    for rule in parallel:
+        for lang, page in rule.pages.items():
+            assert "_parsed" in page.__dict__  # parsed in a worker, not again here
+            assert page.__dict__["_parsed"] == one[rule.id].pages[lang]._parsed

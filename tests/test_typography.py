@@ -71,3 +71,11 @@ def test_french_html_resumes_after_nested_and_self_closing_code() -> None:
 def test_french_html_is_idempotent() -> None:
     html = "<p>« Note » : un ; deux ? trois !</p><code>a : b</code>"
     assert french_html(french_html(html)) == french_html(html)
+
+
+def test_french_html_ends_a_skipped_element_only_at_its_own_end_tag() -> None:
+    """Inside code, an end tag in a comment or an attribute value, or of another name, ends nothing; a script
+    inside it is jumped over whole."""
+    html = ('<pre><!-- </pre> : --><span title="</pre> : "> x : y</span><prex> : </prex>'
+            '<script>"</pre>"</script></PRE >apres : z')
+    assert french_html(html) == html.replace("apres : z", f"apres{NBSP}: z")
