@@ -43,7 +43,12 @@ class Message:
 
     def text(self, lang: str = "en") -> str:
         """Return the message in `lang` (English when the language has no table)."""
-        return render(self.id, lang, dict(self.params))
+        return _text(self, lang)
+
+
+@lru_cache(maxsize=4096)  # the harness makes the same "not evaluated" note for every example of a kind
+def _text(msg: Message, lang: str) -> str:
+    return render(msg.id, lang, dict(msg.params))
 
 
 def message(id: str, **params: Param) -> Message:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -278,7 +279,7 @@ def main(args: argparse.Namespace) -> int:
     """Run `rulebase verify` and return its exit code: 0 when everything passes, 1 otherwise."""
     from rulebase.catalog import read_catalog
 
-    catalog = read_catalog(args.rules_dir)
+    catalog = read_catalog(args.rules_dir, jobs=os.cpu_count() or 1)
     docs = Path(args.docs) if args.docs else None
     progress = _progress_bar if sys.stderr.isatty() and args.format == "text" else None
     report = verify_catalog(catalog, cfn_lint=not args.no_cfn_lint, docs=docs, progress=progress)
