@@ -7,13 +7,12 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Iterator
 
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page
 
 from rulebase.model import LANGUAGES
-from site_support import AXE, CHROMIUM, CHROMIUM_FLAGS, ROOT, built_site, serve
+from site_support import AXE, ROOT
 
 DEFAULT_SG = "aws-ec2-default-security-group-restricts-all-traffic"
 PAGES = {"home": "", "index": "rules/", "rule": f"rules/{DEFAULT_SG}/", "framework": "frameworks/aws-security-hub/"}
@@ -40,21 +39,6 @@ def axe_version() -> str:
     pinned = re.search(r"^AXE_CORE_VERSION := (\S+)$", (ROOT / "Makefile").read_text(encoding="utf-8"), re.M)
     assert pinned, "the Makefile pins axe-core"
     return pinned[1]
-
-
-@pytest.fixture(scope="module")
-def base_url() -> str:
-    build = built_site()
-    assert build.returncode == 0, build.stderr
-    return serve(build.site)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
-        yield browser
-        browser.close()
 
 
 def test_axe_core_is_the_pinned_version() -> None:

@@ -10,33 +10,18 @@ import re
 from typing import Iterator
 
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 
 from generator.groups import rule_groups
 from generator.index_page import row_text
 from generator.i18n import LABELS
 from rulebase.catalog import load_catalog
 from rulebase.model import LANGUAGES
-from site_support import CHROMIUM, CHROMIUM_FLAGS, RULES, SCREENSHOTS, built_site, serve
+from site_support import RULES, SCREENSHOTS
 
 CATALOG = load_catalog(RULES)
 DEFAULT_SG = "aws-ec2-default-security-group-restricts-all-traffic"
 ALL_PORTS = "aws-ec2-security-group-egress-all-ports"
-
-
-@pytest.fixture(scope="module")
-def base_url() -> str:
-    build = built_site()
-    assert build.returncode == 0, build.stderr
-    return serve(build.site)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture

@@ -14,11 +14,11 @@ from pathlib import Path
 from typing import Iterator
 
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 
 from rulebase.catalog import load_catalog
 from rulebase.model import LANGUAGES
-from site_support import CHROMIUM, CHROMIUM_FLAGS, HOSTILE_RULES, hostile_site, serve
+from site_support import HOSTILE_RULES, hostile_site, serve
 
 HOSTILE = load_catalog(HOSTILE_RULES)
 RULE = next(iter(HOSTILE))
@@ -79,14 +79,6 @@ def test_index_row_and_search_index_hold_the_escaped_text(site: Path, lang: str)
 @pytest.fixture(scope="module")
 def base_url(site: Path) -> str:
     return serve(site)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Iterator
 
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 
 from generator.frameworks import framework_markdown
 from generator.i18n import LABELS, NOTICE_LINKS, count_label
@@ -20,7 +20,7 @@ from rulebase.catalog import load_catalog
 from rulebase.glossary import Glossary, check_text, read_glossaries
 from rulebase.messages import translate
 from rulebase.model import LANGUAGES
-from site_support import CHROMIUM, CHROMIUM_FLAGS, ROOT, RULES, built_site, serve
+from site_support import ROOT, RULES, built_site, serve
 
 CATALOG = load_catalog(RULES)
 I18N = ROOT / "generator" / "i18n.py"
@@ -209,14 +209,6 @@ def test_japanese_rule_page_says_juyodo(site: Path) -> None:
 
 
 # The live count in a browser -----------------------------------------------------------------------------------
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
-        yield browser
-        browser.close()
-
 
 @pytest.fixture
 def page(browser: Browser) -> Iterator[Page]:
