@@ -1,11 +1,12 @@
-"""Fixtures the browser tests share: one Chromium per test module, and the session's built site served locally."""
+"""Fixtures the browser tests share: one Chromium per test module, a page that fails the test on a script error,
+and the session's built site served locally. A module that needs another kind of page defines its own `page`."""
 
 from __future__ import annotations
 
 from typing import Iterator
 
 import pytest
-from playwright.sync_api import Browser, sync_playwright
+from playwright.sync_api import Browser, Page, sync_playwright
 
 from site_support import CHROMIUM, CHROMIUM_FLAGS, built_site, serve
 
@@ -25,3 +26,15 @@ def base_url() -> str:
     build = built_site()
     assert build.returncode == 0, build.stderr
     return serve(build.site)
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    """A desktop-sized page; the test fails if a script on it throws."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    opened = context.new_page()
+    errors: list[str] = []
+    opened.on("pageerror", lambda error: errors.append(str(error)))
+    yield opened
+    context.close()
+    assert errors == []

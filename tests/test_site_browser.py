@@ -24,17 +24,6 @@ DEFAULT_SG = "aws-ec2-default-security-group-restricts-all-traffic"
 ALL_PORTS = "aws-ec2-security-group-egress-all-ports"
 
 
-@pytest.fixture
-def page(browser: Browser) -> Iterator[Page]:
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    yield page
-    context.close()
-    assert errors == []
-
-
 def search(page: Page, query: str) -> None:
     box = page.locator("input.md-search__input")
     box.click()

@@ -7,10 +7,9 @@ import copy
 import re
 from html import unescape
 from pathlib import Path
-from typing import Iterator
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Page, expect
 
 from generator.frameworks import framework_markdown
 from generator.i18n import LABELS, NOTICE_LINKS, count_label
@@ -209,17 +208,6 @@ def test_japanese_rule_page_says_juyodo(site: Path) -> None:
 
 
 # The live count in a browser -----------------------------------------------------------------------------------
-
-@pytest.fixture
-def page(browser: Browser) -> Iterator[Page]:
-    context = browser.new_context()
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    yield page
-    context.close()
-    assert errors == []
-
 
 def test_french_live_count_is_singular_for_zero_and_one(page: Page, site: Path) -> None:
     total = len(CATALOG)
